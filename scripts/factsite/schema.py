@@ -1,0 +1,196 @@
+"""The single definition of a fact file, a source and a glossary entry.
+
+Every rule that concerns one file lives here, as a pydantic model. Rules that need
+several files at once (ids that must resolve, ids that must be unique) live in
+validate.py. Unknown keys are errors everywhere: "souces" is a typo, not a new field.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import date
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+# Closed lists. Their reader-facing wording lives in the templates.
+Evidence = Literal["strong", "some", "expert-advice", "unclear", "not-recommended"]
+Tier = Literal["emergency", "urgent", "routine"]
+SourceType = Literal[
+    "guideline",
+    "systematic-review",
+    "trial",
+    "cohort-study",
+    "review",
+    "health-service",
+    "medical-centre",
+    "professional-body",
+    "regulator",
+    "textbook",
+]
+
+# Hosts that copy other publishers' pages. Citing them hides who really said it.
+MIRROR_HOSTS = (
+    "scribd.com",
+    "doctoori.net",
+    "philstar.com",
+    "painscience.com",
+    "jesse.tg",
+    "worstpills.org",
+    "mediguard.org",
+    "webarchive.library.unt.edu",
+    "webharvest.gov",
+    "web.archive.org",
+    "medilib.ir",
+    "droracle.ai",
+)
+
+MAX_TEXT = 320  # characters: longer claims are hard to read on a phone; split them.
+
+
+def content_error(message: str, hint: str) -> PydanticCustomError:
+    """A rule failure whose message and fix hint reach the editor unchanged."""
+    return PydanticCustomError("content", "{message}", {"message": message, "hint": hint})
+
+
+def _iso_date(value: str) -> str:
+    try:
+        if len(value) != 10:
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise content_error(f"'{value}' is not a real date", 'write it as "YYYY-MM-DD", e.g. "2026-11-22"') from None
+    return value
+
+
+def _canonical_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme != "https":
+        raise content_error(f"'{value}' is not an https address", "use the https:// address of the publisher's page")
+    host = (parts.hostname or "").lower()
+    if not host or "." not in host or " " in value:
+        raise content_error(f"'{value}' is not a valid web address", "copy the full address from the browser")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        raise content_error(f"'{value}' points at a bare IP address, a copy of the real page",
+                            "cite the publisher's page, PubMed or the DOI instead")
+    if any(host == mirror or host.endswith("." + mirror) for mirror in MIRROR_HOSTS):
+        raise content_error(f"'{host}' copies other publishers' pages",
+                            "cite the publisher's page, PubMed or the DOI instead")
+    return value
+
+
+def _plain(value: str) -> str:
+    if not value.strip():
+        raise content_error("the text is empty", "write the text, or remove the entry")
+    if "\n" in value.strip():
+        raise content_error("the text has a line break", "write it on one line, or split it into two claims")
+    return value.strip()
+
+
+Text = Annotated[str, AfterValidator(_plain)]
+LongText = Annotated[Text, Field(max_length=MAX_TEXT)]
+IsoDate = Annotated[str, AfterValidator(_iso_date)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Url = Annotated[str, AfterValidator(_canonical_url)]
+# Search terms are words a reader types: letters, digits, spaces, apostrophes and hyphens.
+SearchTerm = Annotated[str, Field(pattern=r"^\w[\w' \-]*$", max_length=60)]
+SourceIds = Annotated[list[str], Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Claim(Strict):
+    """One statement a reader sees, with the sources that back it."""
+
+    id: Slug
+    text: LongText
+    evidence: Evidence | None = None  # required on claims about what helps or harms
+    myth: LongText | None = None  # what people often hear; `text` says what the evidence shows
+    sources: SourceIds
+
+
+class Section(Strict):
+    heading: Text
+    anchor: Slug | None = None
+    claims: Annotated[list[Claim], Field(min_length=1)]
+
+
+class Sign(Strict):
+    """A warning sign on the when-to-see-a-doctor page; `id` is its link anchor."""
+
+    id: Slug
+    tier: Tier
+    sign: LongText
+    meaning: LongText
+    sources: SourceIds
+
+
+class PageMeta(Strict):
+    title: Text
+    nav_title: Text | None = None
+    description: Annotated[Text, Field(max_length=160)]
+    order: int
+    reviewed: IsoDate
+    next_review: IsoDate
+    search_terms: Annotated[list[SearchTerm], Field(min_length=1)]
+    warning_signs: list[Slug] = []
+
+    @model_validator(mode="after")
+    def _review_order(self) -> PageMeta:
+        if self.next_review <= self.reviewed:  # ISO dates compare correctly as text
+            raise content_error(
+                f"next_review {self.next_review} is not after reviewed {self.reviewed}",
+                "set next_review to a later date, usually a year after the review",
+            )
+        return self
+
+
+class FactFile(Strict):
+    """One topic page: content/<slug>.yml."""
+
+    page: PageMeta
+    summary: list[Claim] = []
+    sections: list[Section] = []
+    signs: list[Sign] = []
+
+    @model_validator(mode="after")
+    def _has_content(self) -> FactFile:
+        if not (self.summary or self.sections or self.signs):
+            raise content_error("the page has no claims", "add a section with at least one claim")
+        return self
+
+    def claims(self) -> list[Claim]:
+        return [*self.summary, *(c for s in self.sections for c in s.claims)]
+
+
+class Source(Strict):
+    """One entry of the bibliography, data/sources.yml."""
+
+    id: Slug
+    publisher: Text
+    title: Text
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    url: Url
+    type: SourceType
+    accessed: IsoDate
+
+
+class GlossaryEntry(Strict):
+    """A medical word and its plain meaning; shown as a tooltip wherever the word appears."""
+
+    term: Text
+    definition: Annotated[Text, Field(max_length=200)]
+    sources: SourceIds
+
+
+# The top level of each kind of data file.
+SourceList = Annotated[list[Source], Field(min_length=1)]
+Glossary = list[GlossaryEntry]

@@ -1,0 +1,318 @@
+"""Turn loaded documents into typed facts, or into one report of every problem.
+
+First each file is checked against the schema; then the rules that span files:
+ids unique everywhere, every cited id exists, every source is cited, warning-sign
+links resolve, reviews not overdue, and each page readable at US grade 8 or below.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from . import readability
+from .load import DataPath, Document, dotted, load_file
+from .problems import Location, Problem, errors
+from .schema import FactFile, Glossary, GlossaryEntry, Source, SourceList
+
+WARNING_PAGE = "when-to-see-a-doctor"  # the page that holds the signs, and every page links to
+MAX_GRADE = 8.0
+GRADE_FIELDS = ("text", "myth", "sign", "meaning")
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    path: str  # as editors see it, e.g. content/causes.yml
+    facts: FactFile
+    grade: float
+
+
+@dataclass
+class Site:
+    """Everything the renderer needs, all checked."""
+
+    pages: list[Page]
+    sources: dict[str, Source]
+    glossary: list[GlossaryEntry]
+
+    def page(self, slug: str) -> Page | None:
+        return next((p for p in self.pages if p.slug == slug), None)
+
+
+@dataclass
+class Result:
+    site: Site | None
+    problems: list[Problem] = field(default_factory=list)
+    grades: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.site is not None and not errors(self.problems)
+
+
+# --- schema errors -> editor messages ------------------------------------------------
+
+_FIXED = {
+    "sources": ("a claim needs at least one source", "add an id from data/sources.yml"),
+    "claims": ("a section needs at least one claim", "add a claim, or remove the section"),
+    "search_terms": ("the page needs at least one search term", "add words a reader might type"),
+}
+
+
+def _field_type(root: Any, loc: tuple[str | int, ...]) -> Any:
+    """The declared type at `loc` inside `root`, to suggest keys that do exist."""
+    current = root
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else None
+        elif isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        else:
+            return None
+    return _unwrap(current)
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated[...] and Optional[...] down to the useful type."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            tp = next(a for a in typing.get_args(tp) if a is not type(None))
+        else:
+            return tp
+
+
+def _schema_problem(doc: Document, root: Any, err: Any) -> Problem:
+    loc: tuple[str | int, ...] = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+    kind, ctx, name = err["type"], err.get("ctx") or {}, next((p for p in reversed(loc) if isinstance(p, str)), "")
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        parent = _field_type(root, loc[:-1])
+        known = list(parent.model_fields) if isinstance(parent, type) and issubclass(parent, BaseModel) else []
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(known)}"
+        return Problem(doc.where(loc, key=True), dotted(loc), f"unknown key '{loc[-1]}'", hint)
+    where = doc.where(loc)
+    if kind == "missing":
+        if name in _FIXED:
+            return Problem(where, dotted(loc), *_FIXED[name])
+        return Problem(where, dotted(loc), f"'{name}' is missing", "add it; content/_example.yml shows every field")
+    if kind == "content":
+        return Problem(where, dotted(loc), ctx["message"], ctx["hint"])
+    if kind == "too_short" and name in _FIXED:
+        return Problem(where, dotted(loc), *_FIXED[name])
+    simple = {
+        "string_type": ("expected text", "write it as text; quote it if it starts with a symbol"),
+        "list_type": ("expected a list", "write it as [a, b] or as lines starting with '- '"),
+        "int_type": ("expected a whole number", "write digits only, without quotes"),
+        "model_type": ("expected a set of keys and values", "see content/_example.yml for the shape"),
+        "dict_type": ("expected a set of keys and values", "see content/_example.yml for the shape"),
+        "string_pattern_mismatch": (
+            (f"'{value}' is not a valid search term", "use only letters, digits, spaces, hyphens and apostrophes")
+            if "search_terms" in loc else
+            (f"'{value}' is not a valid id", "use lowercase letters, digits and single hyphens, e.g. night-cramps")),
+        "literal_error": (f"'{value}' is not allowed here", f"use one of: {ctx.get('expected', '')}"),
+        "string_too_long": (f"the text is too long ({len(str(value))} characters, at most {ctx.get('max_length')})",
+                            "split it into shorter claims"),
+        "too_short": ("the list is empty", "add at least one item, or remove the key"),
+        "greater_than_equal": (f"{value} is too small", f"use a number of at least {ctx.get('ge')}"),
+        "less_than_equal": (f"{value} is too large", f"use a number of at most {ctx.get('le')}"),
+    }
+    message, hint = simple.get(kind, (err["msg"], "see content/_example.yml"))
+    return Problem(where, dotted(loc), message, hint)
+
+
+def _parse(doc: Document, root: Any) -> tuple[Any, list[Problem]]:
+    try:
+        return TypeAdapter(root).validate_python(doc.data), []
+    except ValidationError as error:
+        return None, [_schema_problem(doc, root, e) for e in error.errors(include_url=False)]
+
+
+# --- cross-file rules ----------------------------------------------------------------
+
+
+@dataclass
+class _Cited:
+    """Where an id is cited, for 'unknown id' problems that point at the citation."""
+
+    id: str
+    where: Location
+    field: str
+
+
+def _suggest(wrong: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(wrong, list(known), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _unique(items: list[tuple[str, Location, str]], what: str) -> list[Problem]:
+    seen: dict[str, Location] = {}
+    problems = []
+    for ident, where, fld in items:
+        if ident in seen:
+            problems.append(Problem(where, fld, f"{what} id '{ident}' is already used at {seen[ident]}",
+                                    "give each one its own id"))
+        else:
+            seen[ident] = where
+    return problems
+
+
+def _claim_paths(facts: FactFile) -> Iterable[tuple[DataPath, Any]]:
+    for i, claim in enumerate(facts.summary):
+        yield ("summary", i), claim
+    for s, section in enumerate(facts.sections):
+        for c, claim in enumerate(section.claims):
+            yield ("sections", s, "claims", c), claim
+    for i, sign in enumerate(facts.signs):
+        yield ("signs", i), sign
+
+
+def _page_text(facts: FactFile) -> str:
+    return " ".join(getattr(item, f) or "" for _, item in _claim_paths(facts) for f in GRADE_FIELDS
+                    if hasattr(item, f))
+
+
+def check(root: Path, today: date | None = None) -> Result:
+    """Load and validate the whole project under `root`. Never raises for bad content."""
+    today = today or date.today()
+    problems: list[Problem] = []
+    content, data = root / "content", root / "data"
+
+    def rel(path: Path) -> str:
+        return path.relative_to(root).as_posix()
+
+    def parse(path: Path, schema: Any) -> tuple[Document | None, Any]:
+        loaded = load_file(path, rel(path))
+        problems.extend(loaded.problems)
+        if loaded.document is None or loaded.problems:
+            return loaded.document, None
+        parsed, found = _parse(loaded.document, schema)
+        problems.extend(found)
+        return loaded.document, parsed
+
+    # Sources and glossary.
+    sources_path = data / "sources.yml"
+    if not sources_path.is_file():
+        problems.append(Problem(Location(rel(sources_path), 1, 1), "", "the bibliography is missing",
+                                "create data/sources.yml; content/_example.yml explains sources"))
+        sources_doc, sources = None, None
+    else:
+        sources_doc, sources = parse(sources_path, SourceList)
+    glossary_path = data / "glossary.yml"
+    glossary_doc, glossary = parse(glossary_path, Glossary) if glossary_path.is_file() else (None, [])
+
+    # Pages.
+    pages: list[tuple[Document, FactFile]] = []
+    for path in sorted(content.iterdir()) if content.is_dir() else []:
+        if path.name.startswith((".", "_")):
+            continue
+        if path.suffix != ".yml" or not path.is_file():
+            problems.append(Problem(Location(rel(path), 1, 1), "", "no page uses this file",
+                                    "content/ holds only .yml fact files; move or delete it"))
+            continue
+        doc, facts = parse(path, FactFile)
+        if doc is not None and facts is not None:
+            pages.append((doc, facts))
+    if not pages and not errors(problems):
+        problems.append(Problem(Location("content", 1, 1), "", "there are no fact files",
+                                "add content/<slug>.yml; copy content/_example.yml"))
+
+    known_sources = {s.id: s for s in sources or []}
+    cited: list[_Cited] = []
+    claim_ids: list[tuple[str, Location, str]] = []
+    sign_ids: dict[str, str] = {}
+    grades: dict[str, float] = {}
+    for doc, facts in pages:
+        for path, item in _claim_paths(facts):
+            claim_ids.append((item.id, doc.where((*path, "id")), dotted((*path, "id"))))
+            for i, sid in enumerate(item.sources):
+                cited.append(_Cited(sid, doc.where((*path, "sources", i)), dotted((*path, "sources", i))))
+        anchors = [(s.anchor, doc.where(("sections", i, "anchor")), dotted(("sections", i, "anchor")))
+                   for i, s in enumerate(facts.sections) if s.anchor]
+        problems.extend(_unique(anchors, "section anchor"))
+        if facts.signs and Path(doc.path).stem != WARNING_PAGE:
+            problems.append(Problem(doc.where(("signs",), key=True), "signs",
+                                    f"warning signs belong on content/{WARNING_PAGE}.yml",
+                                    "move them there and link to them with page.warning_signs"))
+        if Path(doc.path).stem == WARNING_PAGE:
+            sign_ids = {s.id: doc.path for s in facts.signs}
+        grade = readability.grade(_page_text(facts))
+        grades[doc.path] = grade
+        if grade > MAX_GRADE:
+            problems.append(Problem(doc.where(()), "", f"reading grade {grade:.1f} is above {MAX_GRADE:.0f}",
+                                    "use shorter sentences and everyday words"))
+        if facts.page.next_review < today.isoformat():
+            problems.append(Problem(doc.where(("page", "next_review")), "page.next_review",
+                                    f"the review was due on {facts.page.next_review}",
+                                    "check every claim against its sources, then update both dates",
+                                    severity="warning"))
+    for entry_no, entry in enumerate(glossary or []):
+        assert glossary_doc is not None
+        for i, sid in enumerate(entry.sources):
+            path = (entry_no, "sources", i)
+            cited.append(_Cited(sid, glossary_doc.where(path), dotted(path)))
+
+    problems.extend(_unique(claim_ids, "claim"))
+    if sources_doc is not None and sources:
+        problems.extend(_unique([(s.id, sources_doc.where((i, "id")), f"[{i}].id") for i, s in enumerate(sources)],
+                                "source"))
+    if glossary_doc is not None and glossary:
+        problems.extend(_unique([(g.term.lower(), glossary_doc.where((i, "term")), f"[{i}].term")
+                                 for i, g in enumerate(glossary)], "glossary term"))
+
+    if sources is not None:
+        for c in cited:
+            if c.id not in known_sources:
+                hint = _suggest(c.id, known_sources) or "add it to data/sources.yml, or fix the id"
+                problems.append(Problem(c.where, c.field, f"unknown source '{c.id}'", hint))
+        used = {c.id for c in cited}
+        assert sources_doc is not None
+        for i, source in enumerate(sources):
+            if source.id not in used and pages:
+                problems.append(Problem(sources_doc.where((i, "id")), f"[{i}].id",
+                                        f"source '{source.id}' is not cited by any claim",
+                                        "cite it from a claim, or remove it"))
+
+    for doc, facts in pages:
+        for i, sign_id in enumerate(facts.page.warning_signs):
+            if sign_id not in sign_ids:
+                hint = _suggest(sign_id, sign_ids) or f"use an id from the signs in content/{WARNING_PAGE}.yml"
+                problems.append(Problem(doc.where(("page", "warning_signs", i)), f"page.warning_signs[{i}]",
+                                        f"unknown warning sign '{sign_id}'", hint))
+    if pages and not any(Path(d.path).stem == WARNING_PAGE for d, _ in pages) and not errors(problems):
+        problems.append(Problem(Location("content", 1, 1), "", f"content/{WARNING_PAGE}.yml is missing",
+                                "every page links to it; create it with the warning signs"))
+
+    if errors(problems) or sources is None or glossary is None:
+        return Result(None, problems, grades)
+    site = Site(
+        pages=[Page(Path(d.path).stem, d.path, f, grades[d.path]) for d, f in pages],
+        sources=known_sources,
+        glossary=list(glossary),
+    )
+    return Result(site, problems, grades)
+
+
+def example_problems(root: Path, example: Path) -> list[Problem]:
+    """Schema problems in an annotated example file (cross-file rules do not apply to it)."""
+    loaded = load_file(example, example.relative_to(root).as_posix())
+    if loaded.document is None or loaded.problems:
+        return loaded.problems
+    return _parse(loaded.document, FactFile)[1]
+
+
+__all__ = ["Page", "Result", "Site", "check", "example_problems", "WARNING_PAGE", "Source"]
