@@ -89,7 +89,7 @@ class _Builder:
                 first = self.doc.keys[child]
                 self.problems.append(
                     Problem(_location(self.doc.path, key_node), dotted(child),
-                            f"duplicate key '{key}' (first given on line {first.line})",
+                            f"duplicate key '{key}', first given on line {first.line}",
                             "keep one of them; YAML would silently use only the last")
                 )
                 continue
@@ -136,8 +136,8 @@ def load_text(text: str, path: str) -> LoadResult:
         return LoadResult(None, [Problem(Location(path, 1, 1), "", f"YAML error: {error}",
                                          "check the file is valid YAML")])
     if node is None:
-        return LoadResult(None, [Problem(Location(path, 1, 1), "", "the file is empty",
-                                         "add content, or delete the file")])
+        what = "the file has only comments" if text.strip() else "the file is empty"
+        return LoadResult(None, [Problem(Location(path, 1, 1), "", what, "add content, or delete the file")])
     builder = _Builder(path)
     builder.doc.data = builder.build(node, ())
     return LoadResult(builder.doc, builder.problems)

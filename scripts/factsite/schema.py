@@ -50,9 +50,12 @@ MIRROR_HOSTS = (
 MAX_TEXT = 320  # characters: longer claims are hard to read on a phone; split them.
 
 
-def content_error(message: str, hint: str) -> PydanticCustomError:
-    """A rule failure whose message and fix hint reach the editor unchanged."""
-    return PydanticCustomError("content", "{message}", {"message": message, "hint": hint})
+def content_error(message: str, hint: str, at: str = "") -> PydanticCustomError:
+    """A rule failure whose message and fix hint reach the editor unchanged.
+
+    `at` names the field a whole-model rule is about, so the report points at it.
+    """
+    return PydanticCustomError("content", "{message}", {"message": message, "hint": hint, "at": at})
 
 
 def _iso_date(value: str) -> str:
@@ -98,8 +101,8 @@ LongText = Annotated[Text, Field(max_length=MAX_TEXT)]
 IsoDate = Annotated[str, AfterValidator(_iso_date)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Url = Annotated[str, AfterValidator(_canonical_url)]
-# Search terms are words a reader types: letters, digits, spaces, apostrophes and hyphens.
-SearchTerm = Annotated[str, Field(pattern=r"^\w[\w' \-]*$", max_length=60)]
+# Search terms are words a reader types: letters, digits, spaces, apostrophes, hyphens and &.
+SearchTerm = Annotated[str, Field(pattern=r"^\w[\w'& \-]*$", max_length=60)]
 SourceIds = Annotated[list[str], Field(min_length=1)]
 
 
@@ -149,6 +152,7 @@ class PageMeta(Strict):
             raise content_error(
                 f"next_review {self.next_review} is not after reviewed {self.reviewed}",
                 "set next_review to a later date, usually a year after the review",
+                at="next_review",
             )
         return self
 

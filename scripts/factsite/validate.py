@@ -105,6 +105,8 @@ def _schema_problem(doc: Document, root: Any, err: Any) -> Problem:
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(known)}"
         return Problem(doc.where(loc, key=True), dotted(loc), f"unknown key '{loc[-1]}'", hint)
+    if kind == "content" and ctx.get("at"):
+        loc = (*loc, ctx["at"])
     where = doc.where(loc)
     if kind == "missing":
         if name in _FIXED:
@@ -121,10 +123,12 @@ def _schema_problem(doc: Document, root: Any, err: Any) -> Problem:
         "model_type": ("expected a set of keys and values", "see content/_example.yml for the shape"),
         "dict_type": ("expected a set of keys and values", "see content/_example.yml for the shape"),
         "string_pattern_mismatch": (
-            (f"'{value}' is not a valid search term", "use only letters, digits, spaces, hyphens and apostrophes")
+            (f"'{value}' is not a valid search term", "use only letters, digits, spaces, hyphens, apostrophes and &")
             if "search_terms" in loc else
             (f"'{value}' is not a valid id", "use lowercase letters, digits and single hyphens, e.g. night-cramps")),
         "literal_error": (f"'{value}' is not allowed here", f"use one of: {ctx.get('expected', '')}"),
+        "too_long": (f"the text is too long ({len(str(value))} characters, at most {ctx.get('max_length')})",
+                     "split it into shorter claims"),
         "string_too_long": (f"the text is too long ({len(str(value))} characters, at most {ctx.get('max_length')})",
                             "split it into shorter claims"),
         "too_short": ("the list is empty", "add at least one item, or remove the key"),
@@ -234,7 +238,7 @@ def check(root: Path, today: date | None = None) -> Result:
     known_sources = {s.id: s for s in sources or []}
     cited: list[_Cited] = []
     claim_ids: list[tuple[str, Location, str]] = []
-    sign_ids: dict[str, str] = {}
+    sign_ids: dict[str, str] | None = None  # None: the warning-signs page could not be read
     grades: dict[str, float] = {}
     for doc, facts in pages:
         for path, item in _claim_paths(facts):
@@ -287,13 +291,13 @@ def check(root: Path, today: date | None = None) -> Result:
                                         f"source '{source.id}' is not cited by any claim",
                                         "cite it from a claim, or remove it"))
 
-    for doc, facts in pages:
+    for doc, facts in pages if sign_ids is not None else []:
         for i, sign_id in enumerate(facts.page.warning_signs):
             if sign_id not in sign_ids:
                 hint = _suggest(sign_id, sign_ids) or f"use an id from the signs in content/{WARNING_PAGE}.yml"
                 problems.append(Problem(doc.where(("page", "warning_signs", i)), f"page.warning_signs[{i}]",
                                         f"unknown warning sign '{sign_id}'", hint))
-    if pages and not any(Path(d.path).stem == WARNING_PAGE for d, _ in pages) and not errors(problems):
+    if pages and sign_ids is None and not (content / f"{WARNING_PAGE}.yml").exists():
         problems.append(Problem(Location("content", 1, 1), "", f"content/{WARNING_PAGE}.yml is missing",
                                 "every page links to it; create it with the warning signs"))
 
