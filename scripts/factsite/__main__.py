@@ -1,3 +1,5 @@
-from factsite.cli import main
 import sys
+
+from factsite.cli import main
+
 sys.exit(main())

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import escape
@@ -115,7 +116,7 @@ def render_site(site: Site) -> dict[str, str]:
             cited_by[sid].append(p)
     terms = sorted({(t.strip(), p.slug, p.facts.page.title) for p in site.pages for t in p.facts.page.search_terms},
                    key=lambda t: (t[0].lower(), t[2]))
-    extras = {
+    extras: dict[str, tuple[str, dict[str, Any]]] = {
         "sources.md": ("sources.md.j2", {"site": site, "cited_by": cited_by}),
         "glossary.md": ("glossary.md.j2", {"site": site}),
         "symptom-index.md": ("symptom-index.md.j2", {"terms": terms}),

@@ -219,8 +219,10 @@ def check(root: Path, today: date | None = None) -> Result:
     glossary_path = data / "glossary.yml"
     glossary_doc, glossary = parse(glossary_path, Glossary) if glossary_path.is_file() else (None, [])
 
-    # Pages.
+    # Pages. A file that fails the schema cites nothing we can see, so "uncited source"
+    # is only reported when every file was read, to avoid a cascade of false alarms.
     pages: list[tuple[Document, FactFile]] = []
+    all_read = glossary is not None
     for path in sorted(content.iterdir()) if content.is_dir() else []:
         if path.name.startswith((".", "_")):
             continue
@@ -231,6 +233,8 @@ def check(root: Path, today: date | None = None) -> Result:
         doc, facts = parse(path, FactFile)
         if doc is not None and facts is not None:
             pages.append((doc, facts))
+        else:
+            all_read = False
     if not pages and not errors(problems):
         problems.append(Problem(Location("content", 1, 1), "", "there are no fact files",
                                 "add content/<slug>.yml; copy content/_example.yml"))
@@ -241,10 +245,10 @@ def check(root: Path, today: date | None = None) -> Result:
     sign_ids: dict[str, str] | None = None  # None: the warning-signs page could not be read
     grades: dict[str, float] = {}
     for doc, facts in pages:
-        for path, item in _claim_paths(facts):
-            claim_ids.append((item.id, doc.where((*path, "id")), dotted((*path, "id"))))
+        for at, item in _claim_paths(facts):
+            claim_ids.append((item.id, doc.where((*at, "id")), dotted((*at, "id"))))
             for i, sid in enumerate(item.sources):
-                cited.append(_Cited(sid, doc.where((*path, "sources", i)), dotted((*path, "sources", i))))
+                cited.append(_Cited(sid, doc.where((*at, "sources", i)), dotted((*at, "sources", i))))
         anchors = [(s.anchor, doc.where(("sections", i, "anchor")), dotted(("sections", i, "anchor")))
                    for i, s in enumerate(facts.sections) if s.anchor]
         problems.extend(_unique(anchors, "section anchor"))
@@ -267,8 +271,7 @@ def check(root: Path, today: date | None = None) -> Result:
     for entry_no, entry in enumerate(glossary or []):
         assert glossary_doc is not None
         for i, sid in enumerate(entry.sources):
-            path = (entry_no, "sources", i)
-            cited.append(_Cited(sid, glossary_doc.where(path), dotted(path)))
+            cited.append(_Cited(sid, glossary_doc.where((entry_no, "sources", i)), dotted((entry_no, "sources", i))))
 
     problems.extend(_unique(claim_ids, "claim"))
     if sources_doc is not None and sources:
@@ -286,15 +289,16 @@ def check(root: Path, today: date | None = None) -> Result:
         used = {c.id for c in cited}
         assert sources_doc is not None
         for i, source in enumerate(sources):
-            if source.id not in used and pages:
+            if source.id not in used and pages and all_read:
                 problems.append(Problem(sources_doc.where((i, "id")), f"[{i}].id",
                                         f"source '{source.id}' is not cited by any claim",
                                         "cite it from a claim, or remove it"))
 
+    known_signs = sign_ids or {}
     for doc, facts in pages if sign_ids is not None else []:
         for i, sign_id in enumerate(facts.page.warning_signs):
-            if sign_id not in sign_ids:
-                hint = _suggest(sign_id, sign_ids) or f"use an id from the signs in content/{WARNING_PAGE}.yml"
+            if sign_id not in known_signs:
+                hint = _suggest(sign_id, known_signs) or f"use an id from the signs in content/{WARNING_PAGE}.yml"
                 problems.append(Problem(doc.where(("page", "warning_signs", i)), f"page.warning_signs[{i}]",
                                         f"unknown warning sign '{sign_id}'", hint))
     if pages and sign_ids is None and not (content / f"{WARNING_PAGE}.yml").exists():
@@ -319,4 +323,4 @@ def example_problems(root: Path, example: Path) -> list[Problem]:
     return _parse(loaded.document, FactFile)[1]
 
 
-__all__ = ["Page", "Result", "Site", "check", "example_problems", "WARNING_PAGE", "Source"]
+__all__ = ["WARNING_PAGE", "Page", "Result", "Site", "Source", "check", "example_problems"]

@@ -1,0 +1,53 @@
+"""In a real browser (Debian's Chromium): the warning-signs link is on screen at once and works."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from factsite.validate import WARNING_PAGE
+
+from .test_site import TOPICS
+
+pytestmark = pytest.mark.browser
+OTHER_PAGES = [p for p in TOPICS if p != WARNING_PAGE] + ["sources", "glossary", "symptom-index", "about"]
+
+
+def url_path(slug: str) -> str:
+    return "/" if slug == "index" else f"/{slug}/"
+
+
+@pytest.mark.parametrize("viewport", [{"width": 360, "height": 640}, {"width": 1280, "height": 800}],
+                         ids=["phone", "desktop"])
+def test_doctor_link_is_in_the_first_viewport_and_lands(browser: Any, served_site: Callable[[str], str],
+                                                        viewport: dict[str, int]) -> None:
+    page = browser.new_page(viewport=viewport)
+    try:
+        for slug in OTHER_PAGES:
+            page.goto(served_site(url_path(slug)))
+            link = page.locator("p.see-doctor a")
+            box = link.bounding_box()
+            assert box is not None, f"{slug}: no visible link"
+            assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], f"{slug}: link below the fold"
+        link.click()
+        page.wait_for_url(f"**/{WARNING_PAGE}/")
+        assert page.locator("h1").inner_text() == "When to see a doctor"
+    finally:
+        page.close()
+
+
+def test_a_warning_box_link_lands_on_its_sign(browser: Any, served_site: Callable[[str], str]) -> None:
+    page = browser.new_page(viewport={"width": 360, "height": 640})
+    try:
+        page.goto(served_site("/pregnancy/"))
+        page.locator(".warning-box a").first.click()
+        page.wait_for_url(f"**/{WARNING_PAGE}/#*")
+        anchor = page.url.split("#", 1)[1]
+        target = page.locator(f"[id='{anchor}']")
+        assert target.count() == 1
+        box = target.bounding_box()
+        assert box is not None and 0 <= box["y"] < 640
+    finally:
+        page.close()

@@ -1,0 +1,92 @@
+"""The check: every invalid fixture pins its exact report; valid content passes."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from factsite.problems import errors
+from factsite.validate import check, example_problems
+
+from .conftest import FIXTURES, ROOT
+
+TODAY = date(2026, 11, 22)
+CASES = sorted((FIXTURES / "invalid").glob("*.yml"))
+
+
+def read_case(case: Path) -> tuple[str, list[str], bytes]:
+    """An invalid fixture: '# replaces: PATH', then '# expect: LINE' lines, then the file body."""
+    header, _, rest = case.read_bytes().partition(b"\n")
+    target = header.decode().removeprefix("# replaces:").strip()
+    lines = rest.split(b"\n")
+    expected = []
+    while lines and lines[0].startswith(b"# expect: "):
+        expected.append(lines.pop(0).decode().removeprefix("# expect: "))
+    return target, expected, b"\n".join(lines)
+
+
+def test_there_are_many_invalid_cases() -> None:
+    assert len(CASES) >= 25
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_invalid_fixture_gives_its_exact_report(case: Path, tmp_path: Path) -> None:
+    target, expected, body = read_case(case)
+    shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
+    (tmp_path / target).write_bytes(body)
+    result = check(tmp_path, today=TODAY)
+    assert expected, f"{case.name} pins no expected lines"
+    assert [str(p) for p in sorted(set(result.problems))] == expected
+    assert not result.ok
+
+
+def test_valid_fixture_passes() -> None:
+    result = check(FIXTURES / "valid", today=TODAY)
+    assert result.problems == [] and result.ok
+    assert result.site is not None and len(result.site.pages) == 3
+
+
+def test_real_content_passes() -> None:
+    result = check(ROOT)
+    assert errors(result.problems) == [], "\n".join(map(str, result.problems))
+    assert result.site is not None and len(result.site.pages) >= 12
+
+
+def test_annotated_example_is_valid() -> None:
+    assert example_problems(ROOT, ROOT / "content" / "_example.yml") == []
+
+
+def test_every_problem_is_reported_in_one_run(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
+    causes = tmp_path / "content" / "causes.yml"
+    causes.write_text(causes.read_text().replace("sources: [nhs-leg-cramps]", "sources: []"))
+    index = tmp_path / "content" / "index.yml"
+    index.write_text(index.read_text().replace("order: 10", "order: ten").replace("evidence: expert-advice",
+                                                                                   "evidence: maybe"))
+    found = [str(p) for p in check(tmp_path, today=TODAY).problems]
+    assert len(found) == 3
+    assert any("causes.yml" in line and "at least one source" in line for line in found)
+    assert any("index.yml" in line and "page.order: expected a whole number" in line for line in found)
+    assert any("index.yml" in line and "'maybe' is not allowed" in line for line in found)
+
+
+def test_overdue_review_is_a_warning_not_an_error() -> None:
+    result = check(FIXTURES / "valid", today=date(2028, 1, 1))
+    assert result.ok
+    assert {p.severity for p in result.problems} == {"warning"}
+    assert "content/causes.yml:7:16: page.next_review: warning: the review was due on 2027-11-22" in str(
+        sorted(result.problems)[0]
+    )
+
+
+def test_warning_signs_outside_the_signs_page_are_refused(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
+    causes = tmp_path / "content" / "causes.yml"
+    causes.write_text(causes.read_text() + "signs:\n  - id: x\n    tier: routine\n    sign: S.\n    meaning: M.\n"
+                      "    sources: [nhs-leg-cramps]\n")
+    found = [str(p) for p in check(tmp_path, today=TODAY).problems]
+    assert found == ["content/causes.yml:16:1: signs: warning signs belong on content/when-to-see-a-doctor.yml "
+                     "(move them there and link to them with page.warning_signs)"]
