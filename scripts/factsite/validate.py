@@ -116,6 +116,8 @@ def _schema_problem(doc: Document, root: Any, err: Any) -> Problem:
         return Problem(where, dotted(loc), ctx["message"], ctx["hint"])
     if kind == "too_short" and name in _FIXED:
         return Problem(where, dotted(loc), *_FIXED[name])
+    too_long = (f"the text is too long ({len(str(value))} characters, at most {ctx.get('max_length')})",
+                "split it into shorter claims" if name in ("text", "myth", "sign", "meaning") else "shorten it")
     simple = {
         "string_type": ("expected text", "write it as text; quote it if it starts with a symbol"),
         "list_type": ("expected a list", "write it as [a, b] or as lines starting with '- '"),
@@ -127,10 +129,8 @@ def _schema_problem(doc: Document, root: Any, err: Any) -> Problem:
             if "search_terms" in loc else
             (f"'{value}' is not a valid id", "use lowercase letters, digits and single hyphens, e.g. night-cramps")),
         "literal_error": (f"'{value}' is not allowed here", f"use one of: {ctx.get('expected', '')}"),
-        "too_long": (f"the text is too long ({len(str(value))} characters, at most {ctx.get('max_length')})",
-                     "split it into shorter claims"),
-        "string_too_long": (f"the text is too long ({len(str(value))} characters, at most {ctx.get('max_length')})",
-                            "split it into shorter claims"),
+        "too_long": too_long,
+        "string_too_long": too_long,
         "too_short": ("the list is empty", "add at least one item, or remove the key"),
         "greater_than_equal": (f"{value} is too small", f"use a number of at least {ctx.get('ge')}"),
         "less_than_equal": (f"{value} is too large", f"use a number of at most {ctx.get('le')}"),
@@ -163,13 +163,13 @@ def _suggest(wrong: str, known: Iterable[str]) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
-def _unique(items: list[tuple[str, Location, str]], what: str) -> list[Problem]:
+def _unique(items: list[tuple[str, Location, str]], what: str, hint: str = "give each one its own id"
+            ) -> list[Problem]:
     seen: dict[str, Location] = {}
     problems = []
     for ident, where, fld in items:
         if ident in seen:
-            problems.append(Problem(where, fld, f"{what} id '{ident}' is already used at {seen[ident]}",
-                                    "give each one its own id"))
+            problems.append(Problem(where, fld, f"{what} '{ident}' is already used at {seen[ident]}", hint))
         else:
             seen[ident] = where
     return problems
@@ -273,13 +273,13 @@ def check(root: Path, today: date | None = None) -> Result:
         for i, sid in enumerate(entry.sources):
             cited.append(_Cited(sid, glossary_doc.where((entry_no, "sources", i)), dotted((entry_no, "sources", i))))
 
-    problems.extend(_unique(claim_ids, "claim"))
+    problems.extend(_unique(claim_ids, "claim id"))
     if sources_doc is not None and sources:
         problems.extend(_unique([(s.id, sources_doc.where((i, "id")), f"[{i}].id") for i, s in enumerate(sources)],
-                                "source"))
+                                "source id"))
     if glossary_doc is not None and glossary:
         problems.extend(_unique([(g.term.lower(), glossary_doc.where((i, "term")), f"[{i}].term")
-                                 for i, g in enumerate(glossary)], "glossary term"))
+                                 for i, g in enumerate(glossary)], "glossary term", "keep one entry for each term"))
 
     if sources is not None:
         for c in cited:

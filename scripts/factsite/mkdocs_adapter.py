@@ -1,0 +1,57 @@
+"""The thin MkDocs adapter: the same check and render as `make check`, fed to MkDocs.
+
+mkdocs.yml loads it through scripts/mkdocs_hooks.py. It lives in the package so that its
+state (the last good pages) survives `mkdocs serve` reloading the hooks on every rebuild.
+
+`mkdocs build` stops with the editor's report when the content has errors. Under
+`mkdocs serve` a mistake prints the same report and the last good pages stay
+served, so an editor can fix the file and the site recovers on the next save.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from .problems import errors, report
+from .render import nav, render_site
+from .validate import check
+
+_state: dict[str, Any] = {"command": "build", "pages": None, "nav": None}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state["command"] = command
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    root = Path(config.config_file_path).parent
+    result = check(root)
+    for problem in result.problems:
+        if problem.severity == "warning":
+            # Printed, not logged: a logged warning would fail a strict build, and an
+            # overdue review should prompt the editors, not take the site down.
+            print(f"factsite: {problem}", file=sys.stderr)
+    if result.site is None or errors(result.problems):
+        text = "The content has problems:\n" + report(result.problems)
+        if _state["command"] == "serve" and _state["pages"] is not None:
+            print(text + "\nStill serving the last good version. Fix the file and save.", file=sys.stderr)
+        else:
+            raise PluginError(text)
+    else:
+        _state["pages"], _state["nav"] = render_site(result.site), nav(result.site)
+    config.nav = _state["nav"]
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for name, markdown in _state["pages"].items():
+        if files.get_file_from_path(name) is not None:
+            raise PluginError(f"docs/{name} clashes with a page generated from content/: rename or remove it")
+        files.append(File.generated(config, name, content=markdown))
+    return files
