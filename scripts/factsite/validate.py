@@ -95,8 +95,27 @@ def _unwrap(tp: Any) -> Any:
             return tp
 
 
+def _data_loc(data: Any, raw: tuple[str | int, ...]) -> DataPath:
+    """pydantic's error location, keeping only steps into the editor's data.
+
+    pydantic adds steps such as 'function-after[...]' for validators; the last step may
+    also name a key that is missing from the data, and that one is kept.
+    """
+    out: list[str | int] = []
+    node = data
+    for i, part in enumerate(raw):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif i < len(raw) - 1:
+            continue
+        out.append(part)
+    return tuple(out)
+
+
 def _schema_problem(doc: Document, root: Any, err: Any) -> Problem:
-    loc: tuple[str | int, ...] = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+    loc = _data_loc(doc.data, tuple(err["loc"]))
     kind, ctx, name = err["type"], err.get("ctx") or {}, next((p for p in reversed(loc) if isinstance(p, str)), "")
     value = err.get("input")
     if kind == "extra_forbidden":
