@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve test check build lint golden browser clean
+.PHONY: serve serve-prod test check build lint golden browser clean
 
 # Serve the site with live reload at http://127.0.0.1:8000 (edits to content/ and data/ rebuild it).
 serve: $(STAMP)
@@ -24,6 +24,15 @@ check: $(STAMP)
 build: $(STAMP)
 	$(BIN)/factsite build
 
+# Build (site_url http://127.0.0.1:8080/ unless SITE_URL is set), then serve site/ with Debian's nginx
+# and deploy/nginx.conf (security headers, precompressed files, caching) at http://127.0.0.1:8080.
+serve-prod: $(STAMP)
+	@test -x /usr/sbin/nginx || { echo "Installing Debian's nginx and libnginx-mod-http-brotli-static"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx \
+	    libnginx-mod-http-brotli-static >/dev/null; }
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:8080/}" $(BIN)/factsite build
+	sh deploy/run-nginx.sh site 127.0.0.1:8080
+
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks
 	$(BIN)/mypy
@@ -39,10 +48,13 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $@
 
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser.
+# The nginx tests serve the built site with Debian's nginx and its brotli_static module.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium && test -x /usr/sbin/nginx \
+	  && test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium, nginx and libnginx-mod-http-brotli-static for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx \
+	    libnginx-mod-http-brotli-static >/dev/null; }
 
 clean:
 	rm -rf site .site-new .site-old

@@ -78,6 +78,14 @@ def cmd_build(root: Path, site_dir: Path, links: bool = True) -> int:
                 print("Link check failed: site/ was left as it was.", file=sys.stderr)
                 return 1
             print(f"    links OK in {time.perf_counter() - t:.1f} s")
+        from . import postbuild
+
+        t = _step("Writing security headers and precompressed files")
+        try:
+            print(f"    {postbuild.describe(postbuild.run(staging))} in {time.perf_counter() - t:.1f} s")
+        except (OSError, RuntimeError, ValueError) as error:
+            print(f"{error}\nPost-build step failed: site/ was left as it was.", file=sys.stderr)
+            return 1
         _swap(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -104,9 +104,9 @@ def _data_loc(data: Any, raw: tuple[str | int, ...]) -> DataPath:
     out: list[str | int] = []
     node = data
     for i, part in enumerate(raw):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             node = node[part]
         elif i < len(raw) - 1:
             continue

@@ -1,0 +1,268 @@
+"""Post-build step: make a built site ready to serve for real.
+
+Runs on the freshly built folder (cmd_build's staging folder, before it replaces site/):
+
+1. Security headers. A Content-Security-Policy that allows only the site's own origin, with the
+   sha256 hash of every inline script the theme emits (never 'unsafe-inline' for scripts), plus
+   Strict-Transport-Security, X-Content-Type-Options, Referrer-Policy, Permissions-Policy and
+   X-Frame-Options. They are written twice, with the same names and values:
+   `_headers` (the format Netlify and Cloudflare Pages read) and `_nginx-headers.conf` (an nginx
+   include, used by deploy/nginx.conf).
+2. Precompressed copies: `FILE.gz` (gzip -9) and, when the `brotli` package is installed,
+   `FILE.br` (quality 11) next to every text asset, for nginx's gzip_static/brotli_static and
+   for hosts that serve precompressed files.
+
+Everything is deterministic: files are visited in sorted order, gzip headers carry no name and
+mtime 0, and the generated text depends only on the built files.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import os
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+try:
+    import brotli
+except ImportError:  # pragma: no cover - the project pins it; without it only .gz files are written
+    brotli = None
+
+HEADERS_FILE = "_headers"
+NGINX_INCLUDE = "_nginx-headers.conf"
+GENERATED = (HEADERS_FILE, NGINX_INCLUDE)
+
+# Text formats worth compressing. Images and fonts are compressed already; source maps (.map) are
+# fetched only by a developer's browser tools and would double the time this step takes.
+TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".webmanifest"})
+COMPRESSED_SUFFIXES = (".gz", ".br")
+
+# Material's built assets carry a content hash in their names (bundle.a5f9d56c.min.js): a new
+# build gives a new name, so a browser may keep them for a year without asking again.
+HASHED_ASSET = re.compile(r"\.[0-9a-f]{8}\.min\.(?:js|css)(?:\.map)?$")
+LONG_CACHE = "public, max-age=31536000, immutable"
+
+# Script types a browser runs (the HTML standard's JavaScript MIME types, "module", or no type).
+# Other types are data blocks (Material's application/json config, schema.org JSON-LD): never run,
+# so script-src does not apply to them.
+EXECUTABLE_SCRIPT_TYPES = frozenset({
+    "", "module", "application/ecmascript", "application/javascript", "application/x-ecmascript",
+    "application/x-javascript", "text/ecmascript", "text/javascript", "text/javascript1.0", "text/javascript1.1",
+    "text/javascript1.2", "text/javascript1.3", "text/javascript1.4", "text/javascript1.5", "text/jscript",
+    "text/livescript", "text/x-ecmascript", "text/x-javascript",
+})
+
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+    "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
+    "publickey-credentials-get", "screen-wake-lock", "sync-xhr", "usb", "xr-spatial-tracking",
+))
+
+
+class _InlineScripts(HTMLParser):
+    """Collects the text of every inline script the browser would run, exactly as written."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self._current: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "script":
+            return
+        attributes = {name: value or "" for name, value in attrs}
+        runs = attributes.get("type", "").strip().lower() in EXECUTABLE_SCRIPT_TYPES
+        self._current = [] if runs and "src" not in attributes else None
+
+    def handle_data(self, data: str) -> None:
+        if self._current is not None:
+            self._current.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._current is not None:
+            self.scripts.append("".join(self._current))
+            self._current = None
+
+
+def inline_scripts(html: str) -> list[str]:
+    parser = _InlineScripts()
+    parser.feed(html)
+    parser.close()
+    return parser.scripts
+
+
+def csp_hash(script: str) -> str:
+    """The CSP source expression for an inline script: 'sha256-<base64 of the UTF-8 text's digest>'."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def inline_script_hashes(site: Path) -> list[str]:
+    """Sorted hashes of every inline script on every page (pages differ: the theme writes each page's depth)."""
+    hashes = {csp_hash(script) for page in sorted(site.rglob("*.html"))
+              for script in inline_scripts(page.read_text(encoding="utf-8"))}
+    return sorted(hashes)
+
+
+def content_security_policy(script_hashes: list[str]) -> str:
+    """Only the site's own origin, with one relaxation the theme needs (checked in Chromium):
+
+    img-src data: the icons of the phone navigation drawer (menu, back arrow, chevrons) are
+    data: SVG URLs in Material's stylesheet; without it Chromium blocks them. A data: image cannot
+    run script or reach another host.
+
+    Styles need no 'unsafe-inline': the built pages have no style attribute and no <style>
+    element, and the theme's script sets styles (tooltip and sidebar positions) through the
+    CSSOM, which CSP does not restrict. The tests load pages, the drawer, tooltips, the palette
+    switch and the search under this policy and fail on any violation.
+    """
+    directives = [
+        ("default-src", ["'self'"]),
+        ("script-src", ["'self'", *script_hashes]),
+        ("style-src", ["'self'"]),
+        ("img-src", ["'self'", "data:"]),
+        ("font-src", ["'self'"]),
+        ("connect-src", ["'self'"]),
+        ("worker-src", ["'self'"]),
+        ("manifest-src", ["'self'"]),
+        ("object-src", ["'none'"]),
+        ("base-uri", ["'self'"]),
+        ("form-action", ["'self'"]),
+        ("frame-ancestors", ["'none'"]),
+    ]
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives)
+
+
+def security_headers(script_hashes: list[str]) -> list[tuple[str, str]]:
+    """The headers every response carries, in a fixed order."""
+    return [
+        ("Content-Security-Policy", content_security_policy(script_hashes)),
+        # A year; browsers ignore it over plain http. Add includeSubDomains; preload only if every
+        # host under the domain serves https.
+        ("Strict-Transport-Security", "max-age=31536000"),
+        ("X-Content-Type-Options", "nosniff"),
+        # A health site: no page address (which says what a reader looked up) goes to other sites.
+        ("Referrer-Policy", "no-referrer"),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+        # For browsers that predate CSP frame-ancestors.
+        ("X-Frame-Options", "DENY"),
+    ]
+
+
+def hashed_assets(site: Path) -> list[str]:
+    """URL paths of the files whose names carry a content hash."""
+    return sorted("/" + p.relative_to(site).as_posix() for p in site.rglob("*")
+                  if p.is_file() and HASHED_ASSET.search(p.name))
+
+
+def headers_file(headers: list[tuple[str, str]], long_cached: list[str]) -> str:
+    """`_headers` for Netlify and Cloudflare Pages.
+
+    Both join the values of a header set by several matching rules, so Cache-Control is set only
+    on the exact paths of hashed assets; every other file keeps the host's default, which makes
+    browsers revalidate (max-age=0, must-revalidate).
+    """
+    lines = ["# Generated by factsite.postbuild at build time; do not edit.", "/*"]
+    lines += [f"  {name}: {value}" for name, value in headers]
+    for path in long_cached:
+        lines += [path, f"  Cache-Control: {LONG_CACHE}"]
+    return "\n".join(lines) + "\n"
+
+
+def nginx_include(headers: list[tuple[str, str]]) -> str:
+    """The same headers as nginx add_header directives; `always` puts them on error pages too."""
+    lines = ["# Generated by factsite.postbuild at build time; do not edit. Included by deploy/nginx.conf."]
+    for name, value in headers:
+        if any(c in value for c in '"\\$\n'):
+            raise ValueError(f"{name}: value cannot be written as an nginx string: {value!r}")
+        lines.append(f'add_header {name} "{value}" always;')
+    return "\n".join(lines) + "\n"
+
+
+def text_assets(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES
+                  and p.name not in GENERATED)
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """gzip -9 with no file name and mtime 0: the same input always gives the same bytes."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def brotli_bytes(data: bytes) -> bytes | None:
+    if brotli is None:
+        return None
+    result: bytes = brotli.compress(data, mode=brotli.MODE_TEXT, quality=11)
+    return result
+
+
+@dataclass(frozen=True)
+class Summary:
+    script_hashes: int
+    compressed: int
+    raw_bytes: int
+    gzip_bytes: int
+    brotli_bytes: int | None
+
+
+def _compress_one(path: Path) -> tuple[int, int, int | None]:
+    data = path.read_bytes()
+    gz = gzip_bytes(data)
+    path.with_name(path.name + ".gz").write_bytes(gz)
+    br = brotli_bytes(data)
+    if br is not None:
+        path.with_name(path.name + ".br").write_bytes(br)
+    return len(data), len(gz), None if br is None else len(br)
+
+
+def precompress(site: Path) -> tuple[int, int, int, int | None]:
+    """Write FILE.gz and FILE.br next to each text asset. Returns (files, raw, gzip, brotli) byte totals.
+
+    Files are independent and zlib and brotli release the GIL, so a thread per core shortens the
+    step without changing a byte of its output.
+    """
+    assets = text_assets(site)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        sizes = list(pool.map(_compress_one, assets))
+    brotli_sizes = [br for _, _, br in sizes if br is not None]
+    return (len(assets), sum(raw for raw, _, _ in sizes), sum(gz for _, gz, _ in sizes),
+            sum(brotli_sizes) if brotli is not None else None)
+
+
+def run(site: Path) -> Summary:
+    """The whole post-build step on a built folder."""
+    hashes = inline_script_hashes(site)
+    if not hashes:
+        raise RuntimeError(f"{site}: no inline script found; the theme changed, check the Content-Security-Policy")
+    headers = security_headers(hashes)
+    (site / HEADERS_FILE).write_text(headers_file(headers, hashed_assets(site)), encoding="utf-8")
+    (site / NGINX_INCLUDE).write_text(nginx_include(headers), encoding="utf-8")
+    files, raw, gz, br = precompress(site)
+    return Summary(len(hashes), files, raw, gz, br)
+
+
+def describe(summary: Summary) -> str:
+    br = f", brotli {summary.brotli_bytes:,} B" if summary.brotli_bytes is not None else \
+        " (no .br files: the brotli package is not installed)"
+    return (f"{summary.script_hashes} inline-script hashes in the CSP; {summary.compressed} text files "
+            f"precompressed: {summary.raw_bytes:,} B -> gzip {summary.gzip_bytes:,} B{br}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m factsite.postbuild SITE_DIR`, for a folder built some other way."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or not Path(args[0]).is_dir():
+        print("usage: python -m factsite.postbuild SITE_DIR", file=sys.stderr)
+        return 2
+    print(describe(run(Path(args[0]))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

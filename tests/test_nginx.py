@@ -1,0 +1,445 @@
+"""The built site served for real: Debian's nginx with deploy/nginx.conf, as `make serve-prod` runs it.
+
+Every response carries the security headers, precompressed files are sent to browsers that accept
+them, the 404 page is the site's own, and Chromium loads pages and runs the search under the
+enforced Content-Security-Policy without a single violation.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from factsite import postbuild
+from factsite.cli import cmd_build
+
+from .conftest import ROOT
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
+RUN_NGINX = ROOT / "deploy" / "run-nginx.sh"
+RUNNABLE_TYPES = postbuild.EXECUTABLE_SCRIPT_TYPES
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Served:
+    site: Path
+    port: int
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def get(self, path: str, accept_encoding: str | None = None) -> Response:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("GET", path, headers={"Accept-Encoding": accept_encoding} if accept_encoding else {})
+            answer = connection.getresponse()
+            return Response(answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read())
+        finally:
+            connection.close()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def nginx(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """nginx on a free loopback port serving the session's built site, through deploy/run-nginx.sh."""
+    if not Path(NGINX).exists():
+        if os.environ.get("CI"):
+            pytest.fail("nginx is missing; the nginx tests may not be skipped in CI (make test installs it)")
+        pytest.skip("nginx is not installed (apt-get install nginx libnginx-mod-http-brotli-static)")
+    errors = ""
+    for _ in range(3):  # another process may take the free port between finding and binding it
+        port = free_port()
+        prefix = tmp_path_factory.mktemp("nginx")
+        log = prefix / "stderr.log"
+        with log.open("w", encoding="utf-8") as stderr:
+            process = subprocess.Popen(["sh", str(RUN_NGINX), str(built_site), f"127.0.0.1:{port}", str(prefix)],
+                                       stdout=subprocess.DEVNULL, stderr=stderr, env={**os.environ, "NGINX": NGINX})
+        if wait_for_port(port, process):
+            try:
+                yield Served(built_site, port)
+            finally:
+                stop(process)
+            return
+        stop(process)
+        errors += log.read_text(encoding="utf-8")
+    pytest.fail(f"nginx did not start:\n{errors}")
+
+
+# Paths that cover every kind of response: pages, assets with and without a hash in the name,
+# the search index, the sitemap, a redirect and a missing page.
+def sample_paths(site: Path) -> list[str]:
+    hashed = postbuild.hashed_assets(site)
+    bundle = next(p for p in hashed if "/bundle." in p and p.endswith(".js"))
+    stylesheet = next(p for p in hashed if "/main." in p and p.endswith(".css"))
+    return ["/", "/causes/", "/when-to-see-a-doctor/", "/404.html", bundle, stylesheet, "/assets/site.css",
+            "/assets/images/favicon.png", "/search/search_index.json", "/sitemap.xml", "/causes",
+            "/no-such-page/"]
+
+
+def headers_block(text: str) -> dict[str, str]:
+    """The headers of the `/*` rule of a `_headers` file."""
+    headers: dict[str, str] = {}
+    current = None
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        if not line.startswith(" "):
+            current = line.strip()
+        elif current == "/*":
+            name, value = line.strip().split(": ", 1)
+            headers[name] = value
+    return headers
+
+
+def expected_headers(site: Path) -> dict[str, str]:
+    return headers_block((site / postbuild.HEADERS_FILE).read_text(encoding="utf-8"))
+
+
+def csp_directives(policy: str) -> dict[str, list[str]]:
+    return {name: sources for name, *sources in (d.split() for d in policy.split(";"))}
+
+
+# --- the headers as written by the build ---------------------------------------------------------
+
+def test_static_host_headers_and_nginx_include_say_the_same(built_site: Path) -> None:
+    in_headers_file = expected_headers(built_site)
+    nginx_lines = (built_site / postbuild.NGINX_INCLUDE).read_text(encoding="utf-8").splitlines()
+    in_nginx = {}
+    for line in nginx_lines:
+        if line.startswith("add_header "):
+            assert line.endswith('" always;'), line
+            name, value = line.removeprefix("add_header ").removesuffix(" always;").split(" ", 1)
+            in_nginx[name] = value.strip('"')
+    assert in_nginx == in_headers_file
+    assert set(in_headers_file) == {"Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
+                                    "Referrer-Policy", "Permissions-Policy", "X-Frame-Options"}
+
+
+def test_the_policy_allows_only_the_sites_own_origin(built_site: Path) -> None:
+    headers = expected_headers(built_site)
+    csp = csp_directives(headers["Content-Security-Policy"])
+    assert csp["default-src"] == ["'self'"]
+    assert csp["script-src"][0] == "'self'"
+    assert all(s.startswith("'sha256-") for s in csp["script-src"][1:])
+    assert "'unsafe-inline'" not in headers["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in headers["Content-Security-Policy"]
+    assert csp["style-src"] == ["'self'"]
+    assert csp["img-src"] == ["'self'", "data:"]
+    assert csp["frame-ancestors"] == ["'none'"]
+    assert csp["object-src"] == ["'none'"]
+    assert csp["base-uri"] == ["'self'"]
+    assert csp["form-action"] == ["'self'"]
+    for name, sources in csp.items():
+        assert set(sources) <= {"'self'", "'none'", "data:"} | set(csp["script-src"][1:]), name
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
+    assert int(headers["Strict-Transport-Security"].removeprefix("max-age=").split(";")[0]) >= 180 * 24 * 3600
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert "camera=()" in headers["Permissions-Policy"] and "geolocation=()" in headers["Permissions-Policy"]
+
+
+def test_every_inline_script_of_every_page_is_hashed_in_the_policy(built_site: Path) -> None:
+    """Checked with a different HTML parser (BeautifulSoup) from the one the build uses."""
+    allowed = set(csp_directives(expected_headers(built_site)["Content-Security-Policy"])["script-src"][1:])
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 10
+    seen = set()
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for script in soup.find_all("script"):
+            if script.get("src") or str(script.get("type") or "").strip().lower() not in RUNNABLE_TYPES:
+                continue  # data blocks (the theme's JSON config, schema.org JSON-LD) are not run
+            digest = base64.b64encode(hashlib.sha256(script.get_text().encode("utf-8")).digest()).decode()
+            assert f"'sha256-{digest}'" in allowed, f"{page}: an inline script is not allowed by the policy"
+            seen.add(f"'sha256-{digest}'")
+        # Why style-src needs no 'unsafe-inline': no inline styles or event handlers in the markup.
+        assert not soup.find("style"), f"{page} has a <style> element"
+        for tag in soup.find_all(True):
+            assert "style" not in tag.attrs, f"{page}: <{tag.name} style=...>"
+            assert not [a for a in tag.attrs if a.startswith("on")], f"{page}: <{tag.name}> has an event handler"
+    assert seen == allowed, "the policy allows scripts that no page has"
+
+
+def test_hashed_assets_are_the_only_long_cached_files_for_static_hosts(built_site: Path) -> None:
+    text = (built_site / postbuild.HEADERS_FILE).read_text(encoding="utf-8")
+    rules = [line for line in text.splitlines() if line.startswith("/")]
+    assert rules[0] == "/*"
+    assert "Cache-Control" not in headers_block(text), "hosts join repeated headers; /* must not set it"
+    long_cached = rules[1:]
+    assert long_cached == postbuild.hashed_assets(built_site)
+    assert any(p.endswith(".js") for p in long_cached) and any(p.endswith(".css") for p in long_cached)
+    for path in long_cached:
+        assert (built_site / path.lstrip("/")).is_file()
+
+
+def test_every_text_asset_has_gzip_and_brotli_copies(built_site: Path) -> None:
+    import brotli
+
+    assets = postbuild.text_assets(built_site)
+    assert {p.suffix for p in assets} >= {".html", ".css", ".js", ".json", ".xml"}
+    for path in assets:
+        raw = path.read_bytes()
+        gz = path.with_name(path.name + ".gz").read_bytes()
+        assert gzip.decompress(gz) == raw
+        assert gz[4:8] == b"\0\0\0\0", f"{path}.gz has a timestamp"
+        assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == raw
+
+
+# --- the post-build step on its own ---------------------------------------------------------------
+
+def small_site(folder: Path) -> Path:
+    (folder / "a").mkdir(parents=True)
+    (folder / "index.html").write_text(
+        '<html><head><script>var x = "<b>";</script><script src="s.js"></script>'
+        '<script id="__config" type="application/json">{"a": 1}</script></head>'
+        "<body><script type=\"module\">\nlet y = 1 &amp;&amp; 2;\n</script></body></html>", encoding="utf-8")
+    (folder / "a" / "index.html").write_text("<script>var x = \"<b>\";</script>", encoding="utf-8")
+    (folder / "a" / "style.1234abcd.min.css").write_text("body{color:red}" * 50, encoding="utf-8")
+    (folder / "logo.png").write_bytes(b"\x89PNG not text")
+    return folder
+
+
+def test_postbuild_hashes_the_scripts_a_browser_runs_and_is_repeatable(tmp_path: Path) -> None:
+    def sha(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+    site = small_site(tmp_path / "one")
+    summary = postbuild.run(site)
+    assert postbuild.inline_script_hashes(site) == sorted({sha('var x = "<b>";'), sha("\nlet y = 1 &amp;&amp; 2;\n")})
+    assert summary.script_hashes == 2 and summary.compressed == 3
+    assert not (site / "logo.png.gz").exists()
+    headers = (site / "_headers").read_text(encoding="utf-8")
+    assert "/a/style.1234abcd.min.css\n  Cache-Control: public, max-age=31536000, immutable" in headers
+
+    def digest(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    first = digest(site)
+    postbuild.run(site)  # again on its own output: nothing new, nothing changed
+    assert digest(site) == first
+    other = small_site(tmp_path / "two")
+    os.utime(other / "index.html", (0, 0))
+    postbuild.run(other)
+    assert digest(other) == first
+
+
+def test_a_failing_postbuild_leaves_the_last_good_site(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("last good", encoding="utf-8")
+
+    def broken(folder: Path) -> postbuild.Summary:
+        raise RuntimeError("no inline script found")
+
+    monkeypatch.setattr(postbuild, "run", broken)
+    assert cmd_build(project, site, links=False) == 1
+    assert [p.name for p in site.iterdir()] == ["index.html"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "last good"
+    assert not (project / ".site-new").exists()
+
+
+# --- nginx ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("accept_encoding", [None, "gzip", "gzip, deflate, br"])
+def test_every_response_carries_the_security_headers(nginx: Served, accept_encoding: str | None) -> None:
+    expected = {k.lower(): v for k, v in expected_headers(nginx.site).items()}
+    statuses = set()
+    for path in sample_paths(nginx.site):
+        response = nginx.get(path, accept_encoding)
+        statuses.add(response.status)
+        for name, value in expected.items():
+            assert response.headers.get(name) == value, f"{path}: {name}"
+        assert "server" not in response.headers or response.headers["server"] == "nginx", "version leaked"
+    assert statuses == {200, 301, 404}
+
+
+def test_precompressed_files_are_sent_when_asked(nginx: Served) -> None:
+    for path in ["/causes/", "/search/search_index.json", *postbuild.hashed_assets(nginx.site)[:1], "/sitemap.xml"]:
+        file = nginx.site / path.lstrip("/")
+        if file.is_dir():
+            file = file / "index.html"
+        raw = file.read_bytes()
+
+        plain = nginx.get(path)
+        assert plain.status == 200 and "content-encoding" not in plain.headers and plain.body == raw, path
+
+        zipped = nginx.get(path, "gzip")
+        assert zipped.headers.get("content-encoding") == "gzip", path
+        assert zipped.body == file.with_name(file.name + ".gz").read_bytes(), f"{path}: not the prebuilt .gz"
+        assert int(zipped.headers["content-length"]) < len(raw)
+        assert "Accept-Encoding" in zipped.headers.get("vary", "")
+
+        if BROTLI_MODULE.exists() or os.environ.get("CI"):
+            both = nginx.get(path, "gzip, deflate, br")
+            assert both.headers.get("content-encoding") == "br", path
+            assert both.body == file.with_name(file.name + ".br").read_bytes()
+
+
+def test_cache_lifetimes(nginx: Served) -> None:
+    for path in postbuild.hashed_assets(nginx.site):
+        assert nginx.get(path).headers["cache-control"] == "public, max-age=31536000, immutable", path
+    for path in ["/", "/causes/", "/search/search_index.json", "/assets/site.css", "/sitemap.xml"]:
+        assert nginx.get(path).headers["cache-control"] == "public, max-age=300", path
+
+
+def test_missing_pages_get_the_sites_404_page(nginx: Served) -> None:
+    page = (nginx.site / "404.html").read_bytes()
+    for path in ["/no-such-page/", "/causes/missing.html", "/_headers", "/_nginx-headers.conf"]:
+        response = nginx.get(path)
+        assert response.status == 404, path
+        assert response.body == page, path
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert nginx.get("/no-such-page/", "gzip").body == (nginx.site / "404.html.gz").read_bytes()
+
+
+def test_a_folder_without_slash_redirects_relatively(nginx: Served) -> None:
+    response = nginx.get("/causes")
+    assert response.status == 301
+    assert response.headers["location"] == "/causes/"
+
+
+# --- Chromium through nginx, with the policy enforced ----------------------------------------------
+
+WATCH_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
+"""
+
+
+def console_problems(messages: list[str]) -> list[str]:
+    return [m for m in messages if any(w in m.lower() for w in ("content security policy", "content-security-policy",
+                                                                   "permissions-policy", "refused", "violates"))]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [{"width": 360, "height": 640}, {"width": 1280, "height": 800}],
+                         ids=["phone", "desktop"])
+def test_pages_load_under_the_policy_without_violations(browser: Any, nginx: Served,
+                                                        viewport: dict[str, int]) -> None:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+    page.add_init_script(WATCH_VIOLATIONS)
+    encodings = set()
+    page.on("response", lambda r: encodings.add(r.headers.get("content-encoding", "identity")))
+    try:
+        for path in ["/", "/causes/", "/treatments/", "/when-to-see-a-doctor/", "/glossary/", "/sources/"]:
+            response = page.goto(nginx.url(path))
+            assert response is not None and response.status == 200
+            assert "content-security-policy" in response.headers
+            page.wait_for_load_state("networkidle")
+            if viewport["width"] < 600:  # the navigation drawer draws its icons from data: URLs
+                page.locator("label.md-header__button[for=__drawer]").click()
+                page.wait_for_timeout(300)
+            else:  # a glossary tooltip positions itself through the CSSOM
+                term = page.locator("article abbr[title]").first
+                if term.count():
+                    term.hover()
+                    page.wait_for_timeout(200)
+            assert page.evaluate("window.__violations") == [], path
+        page.goto(nginx.url("/"))
+        page.locator("label.md-header__button[for^=__palette]").first.click()  # the palette switch and its script
+        page.reload()
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        assert page.evaluate("window.__violations") == []
+        assert messages == [], messages
+        assert encodings & {"gzip", "br"}, "Chromium got nothing compressed"
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_search_returns_results_under_the_policy(browser: Any, nginx: Served) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+    page.add_init_script(WATCH_VIOLATIONS)
+    try:
+        page.goto(nginx.url("/causes/"))
+        page.wait_for_load_state("networkidle")
+        page.locator(".md-search__input").click()
+        page.keyboard.type("charley horse", delay=20)
+        page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+        assert page.locator(".md-search-result__item").count() >= 1
+        page.locator(".md-search-result__item a").first.click()
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__violations") == []
+        assert messages == [], messages
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_404_page_renders_under_the_policy(browser: Any, nginx: Served) -> None:
+    page = browser.new_page()
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+    page.add_init_script(WATCH_VIOLATIONS)
+    try:
+        response = page.goto(nginx.url("/deep/missing/page/"))
+        assert response is not None and response.status == 404
+        page.wait_for_load_state("networkidle")
+        built = BeautifulSoup((nginx.site / "404.html").read_text(encoding="utf-8"), "html.parser").h1
+        assert built is not None and page.locator("h1").inner_text() == built.get_text(strip=True)
+        assert page.locator("link[rel=stylesheet]").count() >= 1
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") != "static"
+        assert page.evaluate("window.__violations") == []
+        assert console_problems(messages) == []
+    finally:
+        page.close()
