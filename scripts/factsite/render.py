@@ -92,10 +92,12 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
     facts = page.facts
     signs = site.page(WARNING_PAGE)
     sign_by_id = {s.id: s for s in signs.facts.signs} if signs else {}
+    cites = Citations(_cited_items(facts))
     body = env.get_template("page.md.j2").render(
         page=page,
         facts=facts,
-        cites=Citations(_cited_items(facts)),
+        cites=cites,
+        citation_urls=[site.sources[sid].url for sid in cites.order],  # schema.org citation list
         sources=site.sources,
         box_signs=[sign_by_id[i] for i in facts.page.warning_signs],
     )
