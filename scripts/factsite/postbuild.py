@@ -8,9 +8,8 @@ Runs on the freshly built folder (cmd_build's staging folder, before it replaces
    X-Frame-Options. They are written twice, with the same names and values:
    `_headers` (the format Netlify and Cloudflare Pages read) and `_nginx-headers.conf` (an nginx
    include, used by deploy/nginx.conf).
-2. Precompressed copies: `FILE.gz` (gzip -9) and, when the `brotli` package is installed,
-   `FILE.br` (quality 11) next to every text asset, for nginx's gzip_static/brotli_static and
-   for hosts that serve precompressed files.
+2. Precompressed copies: `FILE.gz` (gzip -9) and `FILE.br` (brotli quality 11) next to every
+   text asset, for nginx's gzip_static/brotli_static and for hosts that serve precompressed files.
 
 Everything is deterministic: files are visited in sorted order, gzip headers carry no name and
 mtime 0, and the generated text depends only on the built files.
@@ -29,10 +28,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-try:
-    import brotli
-except ImportError:  # pragma: no cover - the project pins it; without it only .gz files are written
-    brotli = None
+import brotli
 
 HEADERS_FILE = "_headers"
 NGINX_INCLUDE = "_nginx-headers.conf"
@@ -195,9 +191,7 @@ def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0)
 
 
-def brotli_bytes(data: bytes) -> bytes | None:
-    if brotli is None:
-        return None
+def brotli_bytes(data: bytes) -> bytes:
     result: bytes = brotli.compress(data, mode=brotli.MODE_TEXT, quality=11)
     return result
 
@@ -208,20 +202,18 @@ class Summary:
     compressed: int
     raw_bytes: int
     gzip_bytes: int
-    brotli_bytes: int | None
+    brotli_bytes: int
 
 
-def _compress_one(path: Path) -> tuple[int, int, int | None]:
+def _compress_one(path: Path) -> tuple[int, int, int]:
     data = path.read_bytes()
-    gz = gzip_bytes(data)
+    gz, br = gzip_bytes(data), brotli_bytes(data)
     path.with_name(path.name + ".gz").write_bytes(gz)
-    br = brotli_bytes(data)
-    if br is not None:
-        path.with_name(path.name + ".br").write_bytes(br)
-    return len(data), len(gz), None if br is None else len(br)
+    path.with_name(path.name + ".br").write_bytes(br)
+    return len(data), len(gz), len(br)
 
 
-def precompress(site: Path) -> tuple[int, int, int, int | None]:
+def precompress(site: Path) -> tuple[int, int, int, int]:
     """Write FILE.gz and FILE.br next to each text asset. Returns (files, raw, gzip, brotli) byte totals.
 
     Files are independent and zlib and brotli release the GIL, so a thread per core shortens the
@@ -230,9 +222,8 @@ def precompress(site: Path) -> tuple[int, int, int, int | None]:
     assets = text_assets(site)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         sizes = list(pool.map(_compress_one, assets))
-    brotli_sizes = [br for _, _, br in sizes if br is not None]
     return (len(assets), sum(raw for raw, _, _ in sizes), sum(gz for _, gz, _ in sizes),
-            sum(brotli_sizes) if brotli is not None else None)
+            sum(br for _, _, br in sizes))
 
 
 def run(site: Path) -> Summary:
@@ -248,10 +239,9 @@ def run(site: Path) -> Summary:
 
 
 def describe(summary: Summary) -> str:
-    br = f", brotli {summary.brotli_bytes:,} B" if summary.brotli_bytes is not None else \
-        " (no .br files: the brotli package is not installed)"
     return (f"{summary.script_hashes} inline-script hashes in the CSP; {summary.compressed} text files "
-            f"precompressed: {summary.raw_bytes:,} B -> gzip {summary.gzip_bytes:,} B{br}")
+            f"precompressed: {summary.raw_bytes:,} B -> gzip {summary.gzip_bytes:,} B, "
+            f"brotli {summary.brotli_bytes:,} B")
 
 
 def main(argv: list[str] | None = None) -> int:
