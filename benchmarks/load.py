@@ -22,7 +22,6 @@ Needs Debian's nginx and wrk (apt-get install nginx libnginx-mod-http-brotli-sta
 from __future__ import annotations
 
 import argparse
-import http.server
 import json
 import os
 import shutil
@@ -30,17 +29,14 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import Any
 
 from factsite import postbuild
-from factsite.cli import cmd_build
+from factsite.cli import cmd_build, serve_folder
 
 from .results import record
 
@@ -124,29 +120,9 @@ def nginx(site: Path, workdir: Path) -> Iterator[str]:
             process.wait(timeout=10)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # wrk drops its connections mid-response when time is up
-
-
-@contextmanager
-def python_server(site: Path) -> Iterator[str]:
+def python_server(site: Path) -> AbstractContextManager[str]:
     """The baseline: the standard library's threading http.server over the same folder."""
-    server = _QuietServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serve_folder(site)
 
 
 def run_wrk(url: str, encoding: str | None, duration: int, threads: int, connections: int,

@@ -98,6 +98,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # clients (link checkers, load generators) may drop a connection mid-response
+
+
 @contextmanager
 def serve_folder(folder: Path) -> Iterator[str]:
     """Serve `folder` on a free loopback port for the length of the block; yields its URL.
@@ -106,7 +113,7 @@ def serve_folder(folder: Path) -> Iterator[str]:
     drops to 'nobody', who may not be allowed to read a private temporary folder).
     """
     handler = partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
