@@ -75,7 +75,9 @@ def test_broken_anchor_fails_the_strict_build(project: Path) -> None:
     about.write_text(about.read_text() + "\n[Broken](when-to-see-a-doctor.md#no-such-sign)\n")
     done = run_cli("build", cwd=project)
     assert done.returncode == 1
-    assert "no-such-sign" in done.stderr
+    assert ("WARNING -  Doc file 'about.md' contains a link 'when-to-see-a-doctor.md#no-such-sign', but the doc "
+            "'when-to-see-a-doctor.md' does not contain an anchor '#no-such-sign'.") in done.stderr.splitlines()
+    assert "Build failed: site/ was left as it was." in done.stderr
     assert not (project / "site").exists()
 
 

@@ -124,9 +124,9 @@ def serve_folder(folder: Path) -> Iterator[str]:
 
 
 def _mkdocs_errors(output: str) -> str:
-    """MkDocs' own lines that matter to an editor, without its banners."""
-    keep = [line for line in output.splitlines() if line.startswith(("ERROR", "WARNING", "Aborted"))
-            or line.startswith(("content/", "data/", "The content has problems")) or ": " in line[:80]]
+    """MkDocs' warnings and errors, and our content report, without its progress lines and banners."""
+    keep = [line for line in output.splitlines()
+            if line.startswith(("WARNING", "ERROR", "content/", "data/", "The content has problems"))]
     return "\n".join(keep) or output
 
 
