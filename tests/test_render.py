@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from factsite.render import md_text, render_site
+from factsite.render import attr_value, md_text, render_site
 from factsite.validate import check
 
 from .conftest import FIXTURES
@@ -49,7 +49,7 @@ def test_text_from_yaml_is_inert(text: str, expected: str) -> None:
 
 def test_citations_number_in_order_of_first_use_and_list_every_source() -> None:
     page = rendered()["index.md"]
-    assert '[1](#source-nhs-leg-cramps "NHS: Leg cramps")' in page
+    assert '[1](#source-nhs-leg-cramps){ aria-label="Source 1: NHS, Leg cramps" }' in page
     assert "[1](#source-nhs-leg-cramps" in page.split("## What helps")[1].split("[2]")[0]
     sources = page.split("## Sources")[1]
     assert sources.index("source-nhs-leg-cramps") < sources.index("source-cochrane-magnesium-2020")
@@ -59,3 +59,7 @@ def test_glossary_terms_become_hover_definitions_only_where_used() -> None:
     pages = rendered()
     assert "*[DVT]: A blood clot in a deep vein, usually in the leg." in pages["when-to-see-a-doctor.md"]
     assert "*[DVT]" not in pages["index.md"]
+
+
+def test_source_names_cannot_break_out_of_their_attribute() -> None:
+    assert attr_value('The "Best" {guide}') == "The 'Best' (guide)"

@@ -39,6 +39,11 @@ def html_text(value: str) -> str:
     return str(escape(value))
 
 
+def attr_value(value: str) -> str:
+    """Text for a quoted Markdown attribute: quotes and braces would end it early."""
+    return value.replace('"', "'").replace("{", "(").replace("}", ")")
+
+
 def long_date(iso: str) -> str:
     d = date.fromisoformat(iso)
     return f"{d.day} {d:%B %Y}"
@@ -58,7 +63,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=md_text, html=html_text, long_date=long_date, yaml=yaml_value)
+    env.filters.update(md=md_text, html=html_text, attr=attr_value, long_date=long_date, yaml=yaml_value)
     env.globals["WARNING_PAGE"] = WARNING_PAGE
     return env
 
