@@ -31,12 +31,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from factsite import postbuild
-from factsite.cli import cmd_build, serve_folder
+from factsite.cli import cmd_build
+from factsite.loopback import free_port, serve_folder, stop
 
 from .results import record
 
@@ -83,11 +84,6 @@ class Result:
         return self.bytes / self.requests if self.requests else 0.0
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -112,17 +108,9 @@ def nginx(site: Path, workdir: Path) -> Iterator[str]:
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
-def python_server(site: Path) -> AbstractContextManager[str]:
-    """The baseline: the standard library's threading http.server over the same folder."""
-    return serve_folder(site)
 
 
 def run_wrk(url: str, encoding: str | None, duration: int, threads: int, connections: int,
@@ -209,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             for target, path in paths.items():
                 results.append(measure("nginx, gzip/br accepted", base, target, path, BROWSER_ENCODING, args, script))
                 results.append(measure("nginx, uncompressed", base, target, path, None, args, script))
-        with python_server(site) as base:
+        with serve_folder(site) as base:  # baseline: the standard library's http.server
             for target, path in paths.items():
                 results.append(measure("Python http.server (baseline)", base, target, path, None, args, script))
 

@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
     sys.path.insert(0, str(ROOT / "scripts"))
-    from factsite.cli import serve_folder
+    from factsite.loopback import serve_folder
 
     queries = load_queries(args.queries)
     load = os.getloadavg()[0]

@@ -24,7 +24,8 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from factsite.cli import cmd_build, serve_folder
+from factsite.cli import cmd_build
+from factsite.loopback import serve_folder
 
 try:
     import brotli

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from factsite.cli import cmd_build, serve_folder
+from factsite.cli import cmd_build
+from factsite.loopback import serve_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -26,6 +26,7 @@ from bs4 import BeautifulSoup
 
 from factsite import postbuild
 from factsite.cli import cmd_build
+from factsite.loopback import free_port, stop
 
 from .conftest import ROOT
 
@@ -60,11 +61,6 @@ class Served:
             connection.close()
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 10.0) -> bool:
@@ -80,13 +76,6 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 
     return False
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -8,19 +8,14 @@ for site/, so a failed build leaves the last good site exactly as it was.
 from __future__ import annotations
 
 import argparse
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
-from typing import Any
 
+from .loopback import serve_folder
 from .problems import errors, report
 from .render import render_site
 from .validate import check
@@ -91,36 +86,6 @@ def cmd_build(root: Path, site_dir: Path, links: bool = True) -> int:
         shutil.rmtree(staging, ignore_errors=True)
     print(f"Built {site_dir} in {time.perf_counter() - started:.1f} s")
     return 0
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # clients (link checkers, load generators) may drop a connection mid-response
-
-
-@contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    """Serve `folder` on a free loopback port for the length of the block; yields its URL.
-
-    linkchecker reads the site over HTTP, as a reader's browser would (and, run as root, it
-    drops to 'nobody', who may not be allowed to read a private temporary folder).
-    """
-    handler = partial(_QuietHandler, directory=str(folder))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _mkdocs_errors(output: str) -> str:
