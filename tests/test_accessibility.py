@@ -104,6 +104,23 @@ def test_every_urgency_tier_keeps_text_contrast_of_at_least_4_5(
         context.close()
 
 
+def test_the_palette_follows_the_device_without_the_themes_script(
+        browser: Any, served_site: Callable[[str], str]) -> None:
+    """Dark phones get the dark palette from the first paint, not once the theme's bundle has run,
+    and a page that is open follows a change of the device's setting."""
+    context = browser.new_context(color_scheme="dark", viewport=VIEWPORTS["phone"])
+    try:
+        context.route("**/assets/javascripts/bundle.*", lambda route: route.abort())
+        page = context.new_page()
+        page.goto(served_site("/night-cramps/"))
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        page.emulate_media(color_scheme="light")
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'default'", timeout=5_000)
+        assert page.locator("[data-md-component=palette]").count() == 0, "a palette switch that cannot work"
+    finally:
+        context.close()
+
+
 def test_contrast_check_catches_low_contrast(browser: Any, served_site: Callable[[str], str]) -> None:
     """The measurement above can fail: grey text on the red emergency box is caught."""
     page = browser.new_page()
