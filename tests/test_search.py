@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,17 @@ def test_a_malformed_query_set_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError) as err:
         load_queries(bad)
     assert "duplicate query: 'cramp'" in str(err.value) and "queries[2]" in str(err.value)
+
+
+def test_topic_pages_sources_lists_are_left_out_of_the_search_index(built_site: Path) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entries = {entry["location"]: entry for entry in index["docs"]}
+    for slug in site_slugs():
+        page = "" if slug == "index" else f"{slug}/"
+        assert entries[page].get("tags"), f"{slug}: its search terms are not in the index"
+    listed = [loc for loc in entries if loc.endswith("#sources") and not loc.startswith("sources/")]
+    assert listed == [], "a topic page's Sources list is in the search index"
+    assert any(loc.startswith("sources/#") for loc in entries), "the Sources page itself must stay searchable"
 
 
 def test_slug_of_result_links() -> None:
