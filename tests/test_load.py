@@ -34,6 +34,18 @@ def test_dates_stay_text_and_numbers_stay_numbers() -> None:
     assert result.document.data == {"reviewed": "2026-11-22", "order": 3, "flag": True}
 
 
+def test_a_lone_equals_sign_is_text_and_unknown_tags_are_reported() -> None:
+    # Found by the property tests: YAML 1.1 reads "=" as a "value key" that SafeLoader cannot build.
+    result = load_text("a: =\nb: !custom x\nc: !!int abc\n", "x.yml")
+    assert result.document is not None and result.document.data["a"] == "="
+    assert [str(p) for p in result.problems] == [
+        "x.yml:2:4: b: cannot read a value with the YAML tag !custom"
+        " (delete the tag (the word starting with !), or put the whole value in quotes)",
+        "x.yml:3:4: c: cannot read a value with the YAML tag !!int"
+        " (delete the tag (the word starting with !), or put the whole value in quotes)",
+    ]
+
+
 def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.yml"
     path.write_bytes("\ufeffa: 1\n".encode())

@@ -23,8 +23,11 @@ class _TextDateLoader(yaml.SafeLoader):
     """SafeLoader that leaves dates as strings; the validator checks them as dates."""
 
 
+# Dates stay text, and so does a lone "=": YAML 1.1 reads it as a "value key" that SafeLoader
+# cannot build, and an editor who types it means the character.
+_KEPT_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value"}
 _TextDateLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _KEPT_AS_TEXT]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -66,7 +69,16 @@ class _Builder:
             return self._mapping(node, at)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*at, i)) for i, item in enumerate(node.value)]
-        return self._scalars.construct_object(node, deep=True)
+        try:
+            return self._scalars.construct_object(node, deep=True)
+        except Exception:  # an explicit tag such as "!foo x" or "!!int abc" is the editor's mistake
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.append(
+                Problem(_location(self.doc.path, node), dotted(at),
+                        f"cannot read a value with the YAML tag {tag}",
+                        "delete the tag (the word starting with !), or put the whole value in quotes")
+            )
+            return None
 
     def _mapping(self, node: yaml.MappingNode, at: DataPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
