@@ -46,7 +46,7 @@ from factsite import postbuild
 from factsite.cli import cmd_build
 
 from .load import NGINX, nginx
-from .results import record
+from .results import publish
 from .weight import MINIMAL_CSS, minimal_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -357,10 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         performance_notes(rows, origin),
         *(["", "Lighthouse warnings: " + "; ".join(warnings)] if warnings else []),
     ])
-    print()
-    print(markdown)
-    if not args.no_record:
-        record("Lighthouse", markdown)
+    publish("Lighthouse", markdown, save=not args.no_record)
     return 0
 
 

@@ -39,7 +39,7 @@ from factsite import postbuild
 from factsite.cli import cmd_build
 from factsite.loopback import free_port, serve_folder, stop
 
-from .results import record
+from .results import publish
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN_NGINX = ROOT / "deploy" / "run-nginx.sh"
@@ -221,10 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         *lines,
         f"- Errors under nginx: {total_errors}.",
     ])
-    print()
-    print(markdown)
-    if not args.no_record:
-        record("Load: nginx vs http.server (wrk)", markdown)
+    publish("Load: nginx vs http.server (wrk)", markdown, save=not args.no_record)
     return 0
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from .results import publish
+
 ROOT = Path(__file__).resolve().parents[1]
 # Written by factsite's post-build step, not by the site engine: left out of the comparison.
 POSTBUILD_SUFFIXES = (".gz", ".br")
@@ -135,10 +137,7 @@ Result: **{verdict}**. {result.pages} HTML pages in both; pages only in one buil
 byte for byte: {len(result.other_files_differ)}. Files that differ in raw bytes at all: {len(raw_differ)};
 the distinct lines that differ: {len(changed_lines)}{generator_note}.
 """
-    print(markdown)
-    from benchmarks.results import record
-
-    record("Portability: ProperDocs", markdown)
+    publish("Portability: ProperDocs", markdown)
     return 0 if result.same else 1
 
 

@@ -25,3 +25,11 @@ def record(name: str, markdown: str) -> None:
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + f"\n\n{section}\n"
     RESULTS.write_text(text, encoding="utf-8")
+
+
+def publish(name: str, markdown: str, save: bool = True) -> None:
+    """Print a benchmark's figures and, unless told not to, record them under `name`."""
+    print()
+    print(markdown)
+    if save:
+        record(name, markdown)

@@ -34,6 +34,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .results import publish
+
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "tests" / "search_queries.yml"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -311,11 +313,7 @@ def main(argv: list[str] | None = None) -> int:
              "page or one of its listed alternates. The baseline is the same build with the synonym tags "
              "removed from the search index and Material's default separator. Reproduce: "
              "`.venv/bin/python -m benchmarks.search_quality` (add `--cpu-slowdown 4` for a slow phone's CPU).\n")
-    print(text)
-    if not args.no_record:
-        from benchmarks.results import record
-
-        record("search quality", text)
+    publish("search quality", text, save=not args.no_record)
     return 0
 
 
