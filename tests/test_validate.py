@@ -64,13 +64,14 @@ def test_every_problem_is_reported_in_one_run(tmp_path: Path) -> None:
     causes = tmp_path / "content" / "causes.yml"
     causes.write_text(causes.read_text().replace("sources: [nhs-leg-cramps]", "sources: []"))
     index = tmp_path / "content" / "index.yml"
-    index.write_text(index.read_text().replace("order: 10", "order: ten").replace("evidence: expert-advice",
-                                                                                   "evidence: maybe"))
+    index.write_text(index.read_text().replace("order: 10", "order: ten"))
+    labels = tmp_path / "data" / "evidence.yml"
+    labels.write_text(labels.read_text().replace("evidence: expert-advice", "evidence: maybe"))
     found = [str(p) for p in check(tmp_path, today=TODAY).problems]
     assert len(found) == 3
     assert any("causes.yml" in line and "at least one source" in line for line in found)
     assert any("index.yml" in line and "page.order: expected a whole number" in line for line in found)
-    assert any("index.yml" in line and "'maybe' is not allowed" in line for line in found)
+    assert any("evidence.yml" in line and "'maybe' is not allowed" in line for line in found)
 
 
 def test_overdue_review_is_a_warning_not_an_error() -> None:
@@ -90,3 +91,31 @@ def test_warning_signs_outside_the_signs_page_are_refused(tmp_path: Path) -> Non
     found = [str(p) for p in check(tmp_path, today=TODAY).problems]
     assert found == ["content/causes.yml:16:1: signs: warning signs belong on content/when-to-see-a-doctor.yml "
                      "(move them there and link to them with page.warning_signs)"]
+
+
+def test_one_hard_sentence_fails_a_page_that_is_easy_overall(tmp_path: Path) -> None:
+    """The page limit alone lets a grade-17 sentence hide among short ones; the sentence limit does not."""
+    shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
+    index = tmp_path / "content" / "index.yml"
+    easy = "".join(f"      - id: index-easy-{i}\n        text: Stretch the leg. Rub the calf. It will pass.\n"
+                   f"        sources: [nhs-leg-cramps]\n" for i in range(12))
+    hard = ("      - id: index-hard\n        text: Pharmacological management of idiopathic nocturnal cramps remains "
+            "controversial notwithstanding considerable investigational attention.\n"
+            "        sources: [nhs-leg-cramps]\n")
+    index.write_text(index.read_text() + easy + hard)
+    result = check(tmp_path, today=TODAY)
+    assert result.grades["content/index.yml"] <= 8
+    assert len(result.problems) == 1 and result.problems[0].message.startswith("sentence at reading grade")
+    hardest = result.hardest["content/index.yml"]
+    assert hardest.text.startswith("Pharmacological") and hardest.grade > 12
+    assert result.problems[0].location == hardest.where
+
+
+def test_a_triage_sentence_anywhere_in_a_labelled_claim_is_caught(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
+    index = tmp_path / "content" / "index.yml"
+    for advice in ("Get medical help the same day.", "Go to the emergency department.", "Phone NHS 111."):
+        index.write_text((FIXTURES / "valid" / "content" / "index.yml").read_text().replace(
+            "Stretching the muscle can ease a cramp.", f"Stretching the muscle can ease a cramp. {advice}"))
+        problems = [str(p) for p in check(tmp_path, today=TODAY).problems]
+        assert len(problems) == 1 and "carries no evidence label" in problems[0], advice

@@ -32,7 +32,11 @@ def cmd_check(root: Path, quiet: bool = False) -> int:
     result = check(root)
     if not quiet:
         for path, grade in sorted(result.grades.items()):
-            print(f"{path}: reading grade {grade:.1f}")
+            line = f"{path}: reading grade {grade:.1f}"
+            if path in result.hardest:
+                hard = result.hardest[path]
+                line += f"; hardest sentence {hard.grade:.1f} at line {hard.where.line}: {hard.text[:70]!r}"
+            print(line)
     if result.problems or not result.ok:
         print(report(result.problems), file=sys.stderr if errors(result.problems) else sys.stdout)
     if not result.ok:

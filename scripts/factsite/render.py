@@ -104,6 +104,7 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
         cites=cites,
         citation_urls=[site.sources[sid].url for sid in cites.order],  # schema.org citation list
         sources=site.sources,
+        labels=site.evidence,
         box_signs=[sign_by_id[i] for i in facts.page.warning_signs],
     )
     return _with_glossary(body, site, env)

@@ -16,7 +16,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from pydantic_core import PydanticCustomError
 
 # Closed lists. Their reader-facing wording lives in the templates.
-Evidence = Literal["strong", "some", "expert-advice", "unclear", "not-recommended"]
+# How well something works (its evidence) and whether to use it (the recommendation) are two
+# labels: quinine is the best-tested medicine and works a little, yet it is not for routine use.
+Evidence = Literal["strong", "some", "unclear", "no-benefit", "expert-advice"]
+Recommendation = Literal["not-recommended"]
+# What a reader was able to check a source against, and where.
+SeenWhat = Literal["full-text", "abstract", "excerpts"]
+SeenFrom = Literal["publisher", "pubmed", "other-site"]
 Tier = Literal["emergency", "urgent", "routine"]
 SourceType = Literal[
     "guideline",
@@ -111,11 +117,17 @@ class Strict(BaseModel):
 
 
 class Claim(Strict):
-    """One statement a reader sees, with the sources that back it."""
+    """One statement a reader sees, with the sources that back it.
+
+    A claim about how well something works names it in `about` (an id from data/evidence.yml)
+    and shows that entry's labels; a claim cannot carry a label of its own, so the same
+    treatment is labelled the same way on every page, and advice on where to get help
+    (which has no evidence label) cannot be given one by accident.
+    """
 
     id: Slug
     text: LongText
-    evidence: Evidence | None = None  # required on claims about what helps or harms
+    about: Slug | None = None
     myth: LongText | None = None  # what people often hear; `text` says what the evidence shows
     sources: SourceIds
 
@@ -133,6 +145,7 @@ class Sign(Strict):
     tier: Tier
     sign: LongText
     meaning: LongText
+    why: Slug | None = None  # anchor of the section on the same page that explains the tier chosen
     sources: SourceIds
 
 
@@ -175,6 +188,14 @@ class FactFile(Strict):
         return [*self.summary, *(c for s in self.sections for c in s.claims)]
 
 
+class Seen(Strict):
+    """What the editor actually read when checking claims against a source."""
+
+    what: SeenWhat
+    at: SeenFrom
+    version: Text | None = None  # the date the read version shows, e.g. "Reviewed September 2023"
+
+
 class Source(Strict):
     """One entry of the bibliography, data/sources.yml."""
 
@@ -184,7 +205,24 @@ class Source(Strict):
     year: Annotated[int, Field(ge=1900, le=2100)] | None = None
     url: Url
     type: SourceType
-    accessed: IsoDate
+    accessed: IsoDate  # the day the claims were last checked against it
+    seen: Seen
+
+
+class EvidenceEntry(Strict):
+    """One thing people try for cramps, labelled once: how well it works, and whether to use it."""
+
+    id: Slug
+    name: Text
+    evidence: Evidence | None = None
+    recommendation: Recommendation | None = None
+    sources: SourceIds
+
+    @model_validator(mode="after")
+    def _has_a_label(self) -> EvidenceEntry:
+        if self.evidence is None and self.recommendation is None:
+            raise content_error("the entry has no label", "add evidence:, recommendation:, or both", at="evidence")
+        return self
 
 
 class GlossaryEntry(Strict):
@@ -198,3 +236,4 @@ class GlossaryEntry(Strict):
 # The top level of each kind of data file.
 SourceList = Annotated[list[Source], Field(min_length=1)]
 Glossary = list[GlossaryEntry]
+EvidenceList = list[EvidenceEntry]

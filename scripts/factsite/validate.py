@@ -8,6 +8,7 @@ links resolve, reviews not overdue, and each page readable at US grade 8 or belo
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -21,11 +22,32 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from . import readability
 from .load import DataPath, Document, dotted, load_file
 from .problems import Location, Problem, errors
-from .schema import FactFile, Glossary, GlossaryEntry, Source, SourceList
+from .schema import Claim, EvidenceEntry, EvidenceList, FactFile, Glossary, GlossaryEntry, Source, SourceList
 
 WARNING_PAGE = "when-to-see-a-doctor"  # the page that holds the signs, and every page links to
-MAX_GRADE = 8.0
+MAX_GRADE = 8.0  # a page as a whole
+MAX_SENTENCE_GRADE = 12.0  # one sentence: a page can average grade 6 and still hide a grade-17 sentence
+MIN_GRADED_WORDS = 8  # a grade for "Trials disagree." (14.7) measures one long word, not a hard sentence
 GRADE_FIELDS = ("text", "myth", "sign", "meaning")
+
+# Advice on where, or how fast, to get help. It comes from health services' triage advice, not
+# from trials, so a claim that gives it must not wear an evidence label.
+TRIAGE = re.compile(
+    r"\b(call|phone|ring|dial)\s+(999|911|112|111|an ambulance|nhs 111|a doctor)|\bA&E\b|emergency department"
+    r"|same day|straight away|right away|at once|urgent|\bsee a (gp|doctor)|get (medical )?help",
+    re.IGNORECASE)
+# Which kinds of source can back which evidence label (the definitions on the about page).
+TESTED = {"trial", "systematic-review"}  # a source that tested a treatment
+STUDIED = TESTED | {"cohort-study", "guideline", "review"}  # a source that weighed the studies
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """The hardest sentence of a page, for the check's per-page report."""
+
+    grade: float
+    text: str
+    where: Location
 
 
 @dataclass(frozen=True)
@@ -43,6 +65,7 @@ class Site:
     pages: list[Page]
     sources: dict[str, Source]
     glossary: list[GlossaryEntry]
+    evidence: dict[str, EvidenceEntry] = field(default_factory=dict)
 
     def page(self, slug: str) -> Page | None:
         return next((p for p in self.pages if p.slug == slug), None)
@@ -53,6 +76,7 @@ class Result:
     site: Site | None
     problems: list[Problem] = field(default_factory=list)
     grades: dict[str, float] = field(default_factory=dict)
+    hardest: dict[str, Sentence] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -120,6 +144,9 @@ def _schema_problem(doc: Document, root: Any, err: Any) -> Problem:
     value = err.get("input")
     if kind == "extra_forbidden":
         parent = _field_type(root, loc[:-1])
+        if loc[-1] in ("evidence", "recommendation") and parent is Claim:
+            return Problem(doc.where(loc, key=True), dotted(loc), "a claim cannot carry a label of its own",
+                           "label the treatment once in data/evidence.yml and name it here with 'about: <id>'")
         known = list(parent.model_fields) if isinstance(parent, type) and issubclass(parent, BaseModel) else []
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(known)}"
@@ -130,7 +157,9 @@ def _schema_problem(doc: Document, root: Any, err: Any) -> Problem:
     if kind == "missing":
         if name in _FIXED:
             return Problem(where, dotted(loc), *_FIXED[name])
-        return Problem(where, dotted(loc), f"'{name}' is missing", "add it; content/_example.yml shows every field")
+        guide = f"the comment at the top of {doc.path} lists" if doc.path.startswith("data/") else \
+            "content/_example.yml shows"
+        return Problem(where, dotted(loc), f"'{name}' is missing", f"add it; {guide} every field")
     if kind == "content":
         return Problem(where, dotted(loc), ctx["message"], ctx["hint"])
     if kind == "too_short" and name in _FIXED:
@@ -209,6 +238,40 @@ def _page_text(facts: FactFile) -> str:
                     if hasattr(item, f))
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _sentences(doc: Document, facts: FactFile) -> Iterable[Sentence]:
+    """Every sentence of the page's reader-facing text, graded, with where it was written."""
+    for at, item in _claim_paths(facts):
+        for name in GRADE_FIELDS:
+            text = getattr(item, name, None)
+            for sentence in _SENTENCE_END.split(text or ""):
+                if len(sentence.split()) >= MIN_GRADED_WORDS:
+                    yield Sentence(readability.grade(sentence), sentence, doc.where((*at, name)))
+
+
+def _evidence_rules(entries: list[EvidenceEntry], doc: Document, sources: dict[str, Source]) -> list[Problem]:
+    """Each label must fit its definition on the about page, judged by the kinds of source it cites."""
+    problems = []
+    for i, entry in enumerate(entries):
+        kinds = [sources[s].type for s in entry.sources if s in sources]
+        where, fld = doc.where((i, "evidence")), f"[{i}].evidence"
+        if entry.evidence == "expert-advice" and TESTED & set(kinds):
+            problems.append(Problem(where, fld, f"'{entry.id}' is labelled expert-advice, but it cites a trial or "
+                                    "a review of trials, so it has been tested",
+                                    "use strong, some, unclear or no-benefit, as the studies found"))
+        elif entry.evidence not in (None, "expert-advice") and not STUDIED & set(kinds):
+            problems.append(Problem(where, fld, f"'{entry.id}' is labelled {entry.evidence}, but it cites no study",
+                                    "cite the trial or review the label rests on, or label it expert-advice"))
+        elif entry.evidence == "strong" and "systematic-review" not in kinds and "guideline" not in kinds \
+                and kinds.count("trial") < 2:
+            problems.append(Problem(where, fld, f"'{entry.id}' is labelled strong, but it cites neither a review "
+                                    "of trials, a guideline nor two trials",
+                                    "cite the review the label rests on, or use some"))
+    return problems
+
+
 def check(root: Path, today: date | None = None) -> Result:
     """Load and validate the whole project under `root`. Never raises for bad content."""
     today = today or date.today()
@@ -237,11 +300,13 @@ def check(root: Path, today: date | None = None) -> Result:
         sources_doc, sources = parse(sources_path, SourceList)
     glossary_path = data / "glossary.yml"
     glossary_doc, glossary = parse(glossary_path, Glossary) if glossary_path.is_file() else (None, [])
+    evidence_path = data / "evidence.yml"
+    evidence_doc, evidence = parse(evidence_path, EvidenceList) if evidence_path.is_file() else (None, [])
 
     # Pages. A file that fails the schema cites nothing we can see, so "uncited source"
     # is only reported when every file was read, to avoid a cascade of false alarms.
     pages: list[tuple[Document, FactFile]] = []
-    all_read = glossary is not None
+    all_read = glossary is not None and evidence is not None
     for path in sorted(content.iterdir()) if content.is_dir() else []:
         if path.name.startswith((".", "_")):
             continue
@@ -263,11 +328,49 @@ def check(root: Path, today: date | None = None) -> Result:
     claim_ids: list[tuple[str, Location, str]] = []
     sign_ids: dict[str, str] | None = None  # None: the warning-signs page could not be read
     grades: dict[str, float] = {}
+    hardest: dict[str, Sentence] = {}
+    known_evidence = {e.id: e for e in evidence or []}
+    about_used: set[str] = set()
     for doc, facts in pages:
         for at, item in _claim_paths(facts):
             claim_ids.append((item.id, doc.where((*at, "id")), dotted((*at, "id"))))
             for i, sid in enumerate(item.sources):
                 cited.append(_Cited(sid, doc.where((*at, "sources", i)), dotted((*at, "sources", i))))
+            about = getattr(item, "about", None)
+            if about is None:
+                continue
+            about_used.add(about)
+            if evidence is not None and about not in known_evidence:
+                hint = _suggest(about, known_evidence) or "add it to data/evidence.yml, or fix the id"
+                problems.append(Problem(doc.where((*at, "about")), dotted((*at, "about")),
+                                        f"unknown evidence entry '{about}'", hint))
+            entry = known_evidence.get(about)
+            if entry and not set(entry.sources) & set(item.sources):
+                problems.append(Problem(doc.where((*at, "sources")), dotted((*at, "sources")),
+                                        f"the claim shows the label of '{about}' but cites none of the sources "
+                                        "that label rests on",
+                                        f"cite one of: {', '.join(entry.sources)}"))
+            triage = TRIAGE.search(item.text)
+            if triage:
+                problems.append(Problem(doc.where((*at, "about")), dotted((*at, "about")),
+                                        f"the claim gives advice on getting help ('{triage.group(0)}'), which "
+                                        "carries no evidence label",
+                                        "put that advice in a claim of its own, without 'about'"))
+        section_anchors = {s.anchor for s in facts.sections if s.anchor}
+        for i, sign in enumerate(facts.signs):
+            if sign.why and sign.why not in section_anchors:
+                hint = _suggest(sign.why, section_anchors) or "use the anchor of a section on this page"
+                problems.append(Problem(doc.where(("signs", i, "why")), f"signs[{i}].why",
+                                        f"no section with anchor '{sign.why}' explains this tier", hint))
+        sentences = list(_sentences(doc, facts))
+        if sentences:
+            hardest[doc.path] = max(sentences, key=lambda x: x.grade)
+        for sentence in sentences:
+            if sentence.grade > MAX_SENTENCE_GRADE:
+                problems.append(Problem(sentence.where, "",
+                                        f"sentence at reading grade {sentence.grade:.1f} (above "
+                                        f"{MAX_SENTENCE_GRADE:.0f}): '{sentence.text[:60]}'",
+                                        "split it, or use shorter everyday words"))
         anchors = [(s.anchor, doc.where(("sections", i, "anchor")), dotted(("sections", i, "anchor")))
                    for i, s in enumerate(facts.sections) if s.anchor]
         problems.extend(_unique(anchors, "section anchor"))
@@ -291,6 +394,19 @@ def check(root: Path, today: date | None = None) -> Result:
         assert glossary_doc is not None
         for i, sid in enumerate(entry.sources):
             cited.append(_Cited(sid, glossary_doc.where((entry_no, "sources", i)), dotted((entry_no, "sources", i))))
+    for entry_no, label in enumerate(evidence or []):
+        assert evidence_doc is not None
+        for i, sid in enumerate(label.sources):
+            cited.append(_Cited(sid, evidence_doc.where((entry_no, "sources", i)), dotted((entry_no, "sources", i))))
+        if label.id not in about_used and pages and all_read:
+            problems.append(Problem(evidence_doc.where((entry_no, "id")), f"[{entry_no}].id",
+                                    f"evidence entry '{label.id}' is not used by any claim",
+                                    "name it in a claim's 'about', or remove it"))
+    if evidence_doc is not None and evidence:
+        problems.extend(_unique([(e.id, evidence_doc.where((i, "id")), f"[{i}].id") for i, e in enumerate(evidence)],
+                                "evidence entry"))
+        if sources is not None:
+            problems.extend(_evidence_rules(evidence, evidence_doc, known_sources))
 
     problems.extend(_unique(claim_ids, "claim id"))
     if sources_doc is not None and sources:
@@ -324,14 +440,15 @@ def check(root: Path, today: date | None = None) -> Result:
         problems.append(Problem(Location("content", 1, 1), "", f"content/{WARNING_PAGE}.yml is missing",
                                 "every page links to it; create it with the warning signs"))
 
-    if errors(problems) or sources is None or glossary is None:
-        return Result(None, problems, grades)
+    if errors(problems) or sources is None or glossary is None or evidence is None:
+        return Result(None, problems, grades, hardest)
     site = Site(
         pages=[Page(Path(d.path).stem, d.path, f, grades[d.path]) for d, f in pages],
         sources=known_sources,
         glossary=list(glossary),
+        evidence=known_evidence,
     )
-    return Result(site, problems, grades)
+    return Result(site, problems, grades, hardest)
 
 
 def example_problems(root: Path, example: Path) -> list[Problem]:
