@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,33 @@ def test_glossary_terms_become_hover_definitions_only_where_used() -> None:
 
 def test_source_names_cannot_break_out_of_their_attribute() -> None:
     assert attr_value('The "Best" {guide}') == "The 'Best' (guide)"
+
+
+def test_a_claim_shows_both_labels_of_what_it_is_about_and_only_those() -> None:
+    page = rendered()["index.md"]
+    magnesium = next(line for line in page.splitlines() if "Magnesium does not help" in line)
+    assert "[Tested: no benefit](about.md#evidence-labels)" in magnesium
+    assert "[Not recommended](about.md#recommendation-labels)" in magnesium
+    what = next(line for line in page.splitlines() if "sudden, painful tightening" in line)
+    assert "evidence" not in what  # a claim without `about` carries no label
+
+
+def test_a_signs_reason_for_its_tier_is_one_tap_away(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
+    signs = tmp_path / "content" / "when-to-see-a-doctor.yml"
+    with_why = signs.read_text().replace("    sources: [nhs-dvt]\n", "    why: why-today\n    sources: [nhs-dvt]\n", 1)
+    signs.write_text(with_why + "sections:\n  - heading: Why today\n    anchor: why-today\n    claims:\n"
+                       "      - id: why-today-nhs\n        text: The NHS says to get help the same day.\n"
+                       "        sources: [nhs-dvt]\n")
+    site = check(tmp_path).site
+    assert site is not None
+    page = render_site(site)["when-to-see-a-doctor.md"]
+    assert "This can be a DVT, a blood clot. Get help today. [Why this group?](#why-today)" in page
+    assert "## Why today { #why-today }" in page
+
+
+def test_sources_lists_say_what_was_read_and_where() -> None:
+    pages = rendered()
+    line = next(x for x in pages["index.md"].splitlines() if 'id="source-nhs-leg-cramps"' in x)
+    assert "(checked 22 November 2026 against the full text on the publisher's site)" in line
+    assert "accessed" not in pages["sources.md"]
