@@ -2,7 +2,10 @@
 
 First each file is checked against the schema; then the rules that span files:
 ids unique everywhere, every cited id exists, every source is cited, warning-sign
-links resolve, reviews not overdue, and each page readable at US grade 8 or below.
+links resolve, reviews not overdue, each page readable at US grade 8 or below and each
+sentence at grade 12; evidence labels (data/evidence.yml) fit their definitions, back
+the claims that show them, and never sit on advice about getting help; a sign's `why`
+names a section that explains its tier.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ STUDIED = TESTED | {"cohort-study", "guideline", "review"}  # a source that weig
 
 @dataclass(frozen=True)
 class Sentence:
-    """The hardest sentence of a page, for the check's per-page report."""
+    """One graded sentence of a page, with where it was written (the report names the hardest)."""
 
     grade: float
     text: str
