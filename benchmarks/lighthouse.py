@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     base = by[(BASELINE_NAME, "mobile")]
     doctor = by.get((BASELINE_OF.strip("/"), "mobile"), base)
     index = statistics.median(r.benchmark_index for r in all_runs)
-    built = f"`site/` copied ({reuse})" if reuse else "a fresh build in a temporary folder"
+    built = "`site/` copied" if reuse else "a fresh build in a temporary folder"  # no machine paths in results
     markdown = "\n".join([
         "Command: `.venv/bin/python -m benchmarks.lighthouse` (after `npm ci --ignore-scripts` in `benchmarks/`); "
         f"{elapsed / 60:.1f} minutes for {len(all_runs)} Lighthouse runs, one at a time, on this "
