@@ -14,7 +14,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -254,6 +254,40 @@ def _sentences(doc: Document, facts: FactFile) -> Iterable[Sentence]:
                     yield Sentence(readability.grade(sentence), sentence, doc.where((*at, name)))
 
 
+def _label_problems(doc: Document, at: DataPath, claim: Claim, known: dict[str, EvidenceEntry],
+                    evidence_read: bool) -> list[Problem]:
+    """A claim that shows a treatment's labels: the entry exists, backs the claim, and the claim gives no triage."""
+    about, problems = claim.about, []
+    where, fld = doc.where((*at, "about")), dotted((*at, "about"))
+    if evidence_read and about not in known:
+        hint = _suggest(str(about), known) or "add it to data/evidence.yml, or fix the id"
+        problems.append(Problem(where, fld, f"unknown evidence entry '{about}'", hint))
+    entry = known.get(str(about))
+    if entry and not set(entry.sources) & set(claim.sources):
+        problems.append(Problem(doc.where((*at, "sources")), dotted((*at, "sources")),
+                                f"the claim shows the label of '{about}' but cites none of the sources "
+                                "that label rests on", f"cite one of: {', '.join(entry.sources)}"))
+    triage = TRIAGE.search(claim.text)
+    if triage:
+        problems.append(Problem(where, fld, f"the claim gives advice on getting help ('{triage.group(0)}'), which "
+                                "carries no evidence label", "put that advice in a claim of its own, without 'about'"))
+    return problems
+
+
+def _why_problems(doc: Document, facts: FactFile) -> list[Problem]:
+    """A sign's `why` must name a section on its page that explains the tier."""
+    anchors = {s.anchor for s in facts.sections if s.anchor}
+    return [Problem(doc.where(("signs", i, "why")), f"signs[{i}].why",
+                    f"no section with anchor '{sign.why}' explains this tier",
+                    _suggest(sign.why, anchors) or "use the anchor of a section on this page")
+            for i, sign in enumerate(facts.signs) if sign.why and sign.why not in anchors]
+
+
+def _hard_sentence(sentence: Sentence) -> Problem:
+    return Problem(sentence.where, "", f"sentence at reading grade {sentence.grade:.1f} (above "
+                   f"{MAX_SENTENCE_GRADE:.0f}): '{sentence.text[:60]}'", "split it, or use shorter everyday words")
+
+
 def _evidence_rules(entries: list[EvidenceEntry], doc: Document, sources: dict[str, Source]) -> list[Problem]:
     """Each label must fit its definition on the about page, judged by the kinds of source it cites."""
     problems = []
@@ -339,41 +373,14 @@ def check(root: Path, today: date | None = None) -> Result:
             claim_ids.append((item.id, doc.where((*at, "id")), dotted((*at, "id"))))
             for i, sid in enumerate(item.sources):
                 cited.append(_Cited(sid, doc.where((*at, "sources", i)), dotted((*at, "sources", i))))
-            about = getattr(item, "about", None)
-            if about is None:
-                continue
-            about_used.add(about)
-            if evidence is not None and about not in known_evidence:
-                hint = _suggest(about, known_evidence) or "add it to data/evidence.yml, or fix the id"
-                problems.append(Problem(doc.where((*at, "about")), dotted((*at, "about")),
-                                        f"unknown evidence entry '{about}'", hint))
-            entry = known_evidence.get(about)
-            if entry and not set(entry.sources) & set(item.sources):
-                problems.append(Problem(doc.where((*at, "sources")), dotted((*at, "sources")),
-                                        f"the claim shows the label of '{about}' but cites none of the sources "
-                                        "that label rests on",
-                                        f"cite one of: {', '.join(entry.sources)}"))
-            triage = TRIAGE.search(item.text)
-            if triage:
-                problems.append(Problem(doc.where((*at, "about")), dotted((*at, "about")),
-                                        f"the claim gives advice on getting help ('{triage.group(0)}'), which "
-                                        "carries no evidence label",
-                                        "put that advice in a claim of its own, without 'about'"))
-        section_anchors = {s.anchor for s in facts.sections if s.anchor}
-        for i, sign in enumerate(facts.signs):
-            if sign.why and sign.why not in section_anchors:
-                hint = _suggest(sign.why, section_anchors) or "use the anchor of a section on this page"
-                problems.append(Problem(doc.where(("signs", i, "why")), f"signs[{i}].why",
-                                        f"no section with anchor '{sign.why}' explains this tier", hint))
+            if getattr(item, "about", None):
+                about_used.add(item.about)
+                problems.extend(_label_problems(doc, at, item, known_evidence, evidence is not None))
+        problems.extend(_why_problems(doc, facts))
         sentences = list(_sentences(doc, facts))
         if sentences:
             hardest[doc.path] = max(sentences, key=lambda x: x.grade)
-        for sentence in sentences:
-            if sentence.grade > MAX_SENTENCE_GRADE:
-                problems.append(Problem(sentence.where, "",
-                                        f"sentence at reading grade {sentence.grade:.1f} (above "
-                                        f"{MAX_SENTENCE_GRADE:.0f}): '{sentence.text[:60]}'",
-                                        "split it, or use shorter everyday words"))
+        problems.extend(_hard_sentence(s) for s in sentences if s.grade > MAX_SENTENCE_GRADE)
         anchors = [(s.anchor, doc.where(("sections", i, "anchor")), dotted(("sections", i, "anchor")))
                    for i, s in enumerate(facts.sections) if s.anchor]
         problems.extend(_unique(anchors, "section anchor"))
@@ -393,14 +400,16 @@ def check(root: Path, today: date | None = None) -> Result:
                                     f"the review was due on {facts.page.next_review}",
                                     "check every claim against its sources, then update both dates",
                                     severity="warning"))
-    for entry_no, entry in enumerate(glossary or []):
-        assert glossary_doc is not None
-        for i, sid in enumerate(entry.sources):
-            cited.append(_Cited(sid, glossary_doc.where((entry_no, "sources", i)), dotted((entry_no, "sources", i))))
+    # Glossary and evidence entries cite sources too.
+    data_docs: list[tuple[Document | None, Sequence[GlossaryEntry | EvidenceEntry]]] = [
+        (glossary_doc, glossary or []), (evidence_doc, evidence or [])]
+    for data_doc, entries in data_docs:
+        for entry_no, data_entry in enumerate(entries):
+            assert data_doc is not None
+            for i, sid in enumerate(data_entry.sources):
+                cited.append(_Cited(sid, data_doc.where((entry_no, "sources", i)), dotted((entry_no, "sources", i))))
     for entry_no, label in enumerate(evidence or []):
         assert evidence_doc is not None
-        for i, sid in enumerate(label.sources):
-            cited.append(_Cited(sid, evidence_doc.where((entry_no, "sources", i)), dotted((entry_no, "sources", i))))
         if label.id not in about_used and pages and all_read:
             problems.append(Problem(evidence_doc.where((entry_no, "id")), f"[{entry_no}].id",
                                     f"evidence entry '{label.id}' is not used by any claim",
