@@ -57,4 +57,4 @@ browser:
 	    libnginx-mod-http-brotli-static >/dev/null; }
 
 clean:
-	rm -rf site .site-new .site-old
+	rm -rf site .site-new* .site-old .site.lock

@@ -238,12 +238,21 @@ def small_site(folder: Path) -> Path:
     return folder
 
 
+def small_project(folder: Path) -> Path:
+    """A project whose template writes the small site's two inline scripts, so the build trusts them."""
+    (folder / "docs" / "overrides").mkdir(parents=True)
+    (folder / "docs" / "overrides" / "main.html").write_text(
+        '<script>var x = "<b>";</script>{{ super() }}<script>\nlet y = 1 &amp;&amp; 2;\n</script>', encoding="utf-8")
+    return folder
+
+
 def test_postbuild_hashes_the_scripts_a_browser_runs_and_is_repeatable(tmp_path: Path) -> None:
     def sha(text: str) -> str:
         return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
+    project = small_project(tmp_path / "project")
     site = small_site(tmp_path / "one")
-    summary = postbuild.run(site)
+    summary = postbuild.run(site, project)
     assert postbuild.inline_script_hashes(site) == sorted({sha('var x = "<b>";'), sha("\nlet y = 1 &amp;&amp; 2;\n")})
     assert summary.script_hashes == 2 and summary.compressed == 3
     assert not (site / "logo.png.gz").exists()
@@ -254,11 +263,11 @@ def test_postbuild_hashes_the_scripts_a_browser_runs_and_is_repeatable(tmp_path:
         return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
     first = digest(site)
-    postbuild.run(site)  # again on its own output: nothing new, nothing changed
+    postbuild.run(site, project)  # again on its own output: nothing new, nothing changed
     assert digest(site) == first
     other = small_site(tmp_path / "two")
     os.utime(other / "index.html", (0, 0))
-    postbuild.run(other)
+    postbuild.run(other, project)
     assert digest(other) == first
 
 
@@ -267,7 +276,7 @@ def test_a_failing_postbuild_leaves_the_last_good_site(project: Path, monkeypatc
     site.mkdir()
     (site / "index.html").write_text("last good", encoding="utf-8")
 
-    def broken(folder: Path) -> postbuild.Summary:
+    def broken(folder: Path, project: Path) -> postbuild.Summary:
         raise RuntimeError("no inline script found")
 
     monkeypatch.setattr(postbuild, "run", broken)

@@ -63,7 +63,13 @@ def test_glossary_terms_become_hover_definitions_only_where_used() -> None:
 
 
 def test_source_names_cannot_break_out_of_their_attribute() -> None:
-    assert attr_value('The "Best" {guide}') == "The 'Best' (guide)"
+    # Quotes and braces would end the attribute list; links, raw HTML and emphasis are read by
+    # Markdown before the attribute list is, so they must not survive either.
+    assert attr_value('The "Best" {guide}') == "The Best guide"
+    assert attr_value("[x](javascript:alert(1))") == "x (javascript:alert(1))"
+    assert attr_value("<script>alert(1)</script> *big* _news_ `code` &amp; \\") == (
+        "script alert(1) /script big news code amp;")
+    assert attr_value("[Nocturnal leg cramps]. NHS – O’Neill’s?") == "Nocturnal leg cramps . NHS – O’Neill’s?"
 
 
 def test_a_claim_shows_both_labels_of_what_it_is_about_and_only_those() -> None:

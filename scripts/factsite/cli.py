@@ -3,16 +3,24 @@
 `check` validates the content in about a second. `build` checks, runs the strict
 MkDocs build into a temporary folder, checks its links, and only then swaps it in
 for site/, so a failed build leaves the last good site exactly as it was.
+
+Builds of the same site/ take turns (a lock file beside it), so two at once still
+leave one whole build; each reports its own outcome.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .loopback import serve_folder
@@ -49,17 +57,69 @@ def cmd_check(root: Path, quiet: bool = False) -> int:
     return 0
 
 
+# If this process is killed outright (kill -9), its mkdocs and linkchecker children get SIGTERM
+# instead of running on as orphans. setpriv (util-linux) sets that up without a preexec_fn,
+# which is unsafe here: the link check's HTTP server runs in a thread.
+_DIE_WITH_PARENT = ["setpriv", "--pdeathsig", "TERM"] if shutil.which("setpriv") else []
+
+
 def _run(args: list[str], root: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    return subprocess.run(args, cwd=root, env=env, text=True, capture_output=True, check=False)
+    return subprocess.run([*_DIE_WITH_PARENT, *args], cwd=root, env=env, text=True, capture_output=True, check=False)
+
+
+@contextmanager
+def _one_build_at_a_time(site_dir: Path) -> Iterator[None]:
+    """Hold the lock of `site_dir` for the whole build; wait (and say so) if another build has it.
+
+    The kernel drops the lock when its holder dies, even by kill -9, so a lock is never stale;
+    whatever a dead build left behind is cleared once the lock is held.
+    """
+    with (site_dir.parent / f".{site_dir.name}.lock").open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"    waiting for another build of {site_dir.name}/ to finish", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            _recover(site_dir)
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _recover(site_dir: Path) -> None:
+    """Clear what a build killed midway left: staging folders, and an old site not yet restored."""
+    old = site_dir.with_name(f".{site_dir.name}-old")
+    if old.is_dir() and not site_dir.exists():
+        old.rename(site_dir)  # killed between the two renames of a swap without RENAME_EXCHANGE
+    for leftover in site_dir.parent.glob(f".{site_dir.name}-new*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def cmd_build(root: Path, site_dir: Path, links: bool = True) -> int:
     started = _step("Checking content")
     if cmd_check(root, quiet=True) != 0:
         return 1
-    staging = site_dir.with_name(f".{site_dir.name}-new")
-    shutil.rmtree(staging, ignore_errors=True)
+    if "SITE_URL" not in os.environ:
+        print("    SITE_URL is not set: canonical addresses and the sitemap point at 127.0.0.1, right for a "
+              "preview only. For the real site: SITE_URL=https://your.domain/ make build", flush=True)
+    try:
+        with _one_build_at_a_time(site_dir):
+            if _build(root, site_dir, links) != 0:
+                return 1
+    except OSError as error:  # a full disk, a folder without write permission
+        print(f"Build failed: {error.strerror} ({error.filename or site_dir}). "
+              f"{site_dir.name}/ was left as it was.", file=sys.stderr)
+        return 1
+    print(f"Built {site_dir} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _build(root: Path, site_dir: Path, links: bool) -> int:
+    # A folder of its own: with the lock, no other build can write into it or swap it in half-made.
+    staging = site_dir.with_name(f".{site_dir.name}-new-{os.getpid()}")
     try:
         t = _step(f"Building with MkDocs (strict) into {staging.name}/")
         built = _run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(staging)], root)
@@ -81,14 +141,13 @@ def cmd_build(root: Path, site_dir: Path, links: bool = True) -> int:
 
         t = _step("Writing security headers and precompressed files")
         try:
-            print(f"    {postbuild.describe(postbuild.run(staging))} in {time.perf_counter() - t:.1f} s")
+            print(f"    {postbuild.describe(postbuild.run(staging, root))} in {time.perf_counter() - t:.1f} s")
         except (OSError, RuntimeError, ValueError) as error:
             print(f"{error}\nPost-build step failed: site/ was left as it was.", file=sys.stderr)
             return 1
         _swap(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    print(f"Built {site_dir} in {time.perf_counter() - started:.1f} s")
     return 0
 
 
@@ -99,8 +158,26 @@ def _mkdocs_errors(output: str) -> str:
     return "\n".join(keep) or output
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where it is not available."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # an old kernel, or a file system without it
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
 def _swap(new: Path, site_dir: Path) -> None:
-    """Replace site_dir with new, keeping the old one until the new one is in place."""
+    """Replace site_dir with new. With RENAME_EXCHANGE there is no moment without a site; otherwise
+    the old one is renamed aside first, and a build killed between the two renames restores it."""
+    if site_dir.is_dir() and _exchange(new, site_dir):
+        shutil.rmtree(new, ignore_errors=True)  # it now holds the old site
+        return
     old = site_dir.with_name(f".{site_dir.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if site_dir.exists():

@@ -3,13 +3,18 @@
 Runs on the freshly built folder (cmd_build's staging folder, before it replaces site/):
 
 1. Security headers. A Content-Security-Policy that allows only the site's own origin, with the
-   sha256 hash of every inline script the theme emits (never 'unsafe-inline' for scripts), plus
+   sha256 hash of each inline script the templates write (never 'unsafe-inline' for scripts), plus
    Strict-Transport-Security, X-Content-Type-Options, Referrer-Policy, Permissions-Policy and
    X-Frame-Options. They are written twice, with the same names and values:
    `_headers` (the format Netlify and Cloudflare Pages read) and `_nginx-headers.conf` (an nginx
    include, used by deploy/nginx.conf).
 2. Precompressed copies: `FILE.gz` (gzip -9) and `FILE.br` (brotli quality 11) next to every
    text asset, for nginx's gzip_static/brotli_static and for hosts that serve precompressed files.
+
+Before either, every page is checked for live markup that no template wrote: an inline script
+that is not one of the templates' own, an event-handler attribute, a javascript: address, a
+<meta http-equiv>, a frame or an embedded object. Hashing every inline script found would let a
+script smuggled in through content run under the policy; instead the build fails and names it.
 
 Everything is deterministic: files are visited in sorted order, gzip headers carry no name and
 mtime 0, and the generated text depends only on the built files.
@@ -20,11 +25,12 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import importlib.resources
 import os
 import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -61,20 +67,94 @@ PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
 ))
 
 
+# The templates whose inline scripts may run, relative to the theme and to the project. Material's:
+# its local-storage helpers (with the page's base address written in) and the script that opens
+# a content tab named in the address. The project's: main.html (search index held back, the
+# device's dark setting followed) and the 404 page that extends it.
+THEME_SCRIPT_TEMPLATES = ("partials/javascripts/base.html", "partials/javascripts/content.html")
+PROJECT_SCRIPT_TEMPLATES = ("docs/overrides/main.html", "docs/overrides/404.html")
+# What a template's {{ expression }} may become inside a known script: a relative or absolute
+# base address. Only those characters, so the script's code stays exactly the template's.
+_EXPRESSION_VALUE = r"[\w./~-]*"
+# Elements and attributes a page never needs, and that run code or navigate away if injected.
+FORBIDDEN_ELEMENTS = frozenset({"iframe", "frame", "frameset", "object", "embed", "base", "applet"})
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data", "poster"})
+
+
+@dataclass(frozen=True)
+class KnownScript:
+    template: str  # where it is written, for messages
+    pattern: re.Pattern[str]
+
+
+def _template_scripts(text: str) -> list[str]:
+    """The bodies of the inline <script> elements of a Jinja template, without Jinja comments."""
+    text = re.sub(r"\{#.*?#\}", "", text, flags=re.S)
+    return [m.group(1) for m in re.finditer(r"<script>(.*?)</script>", text, re.S)]
+
+
+def _script_pattern(body: str, template: str) -> re.Pattern[str]:
+    if "{%" in body:
+        raise RuntimeError(f"{template}: an inline script holds a Jinja statement; the build cannot know its text")
+    parts = re.split(r"\{\{.*?\}\}", body, flags=re.S)
+    return re.compile(_EXPRESSION_VALUE.join(re.escape(part) for part in parts), re.S)
+
+
+def known_scripts(project: Path) -> list[KnownScript]:
+    """The inline scripts the theme's and the project's templates can write, as exact patterns."""
+    theme = Path(str(importlib.resources.files("material") / "templates"))
+    sources = [(theme / name, f"theme {name}") for name in THEME_SCRIPT_TEMPLATES]
+    sources += [(project / name, name) for name in PROJECT_SCRIPT_TEMPLATES if (project / name).is_file()]
+    known = []
+    for path, shown in sources:
+        bodies = _template_scripts(path.read_text(encoding="utf-8"))
+        if not bodies and shown.startswith("theme"):
+            raise RuntimeError(f"{shown} has no inline script: the theme changed, check the Content-Security-Policy")
+        known += [KnownScript(shown, _script_pattern(body, shown)) for body in bodies]
+    return known
+
+
+@dataclass
+class _PageMarkup:
+    """What a page holds that runs code: inline scripts, and markup no template should write."""
+
+    scripts: list[str] = field(default_factory=list)
+    suspicious: list[str] = field(default_factory=list)
+
+
 class _InlineScripts(HTMLParser):
-    """Collects the text of every inline script the browser would run, exactly as written."""
+    """Collects the text of every inline script the browser would run, exactly as written, and any
+    other markup that would run code or leave the page."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.scripts: list[str] = []
+        self.suspicious: list[str] = []
         self._current: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        self._inspect(tag, attributes)
         if tag != "script":
             return
-        attributes = {name: value or "" for name, value in attrs}
         runs = attributes.get("type", "").strip().lower() in EXECUTABLE_SCRIPT_TYPES
         self._current = [] if runs and "src" not in attributes else None
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._inspect(tag, {name: value or "" for name, value in attrs})
+
+    def _inspect(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag in FORBIDDEN_ELEMENTS:
+            self.suspicious.append(f"a <{tag}> element")
+        if tag == "meta" and "http-equiv" in attributes:
+            self.suspicious.append(f'<meta http-equiv="{attributes["http-equiv"]}">')
+        for name, value in attributes.items():
+            if name.startswith("on"):
+                self.suspicious.append(f"an event handler <{tag} {name}=...>")
+            # Browsers ignore whitespace and control characters inside a scheme.
+            scheme = re.sub(r"[\x00-\x20]", "", value).lower()
+            if name in URL_ATTRIBUTES and scheme.startswith(("javascript:", "vbscript:")):
+                self.suspicious.append(f"a script address <{tag} {name}={value[:40]!r}>")
 
     def handle_data(self, data: str) -> None:
         if self._current is not None:
@@ -86,11 +166,15 @@ class _InlineScripts(HTMLParser):
             self._current = None
 
 
-def inline_scripts(html: str) -> list[str]:
+def page_markup(html: str) -> _PageMarkup:
     parser = _InlineScripts()
     parser.feed(html)
     parser.close()
-    return parser.scripts
+    return _PageMarkup(parser.scripts, parser.suspicious)
+
+
+def inline_scripts(html: str) -> list[str]:
+    return page_markup(html).scripts
 
 
 def csp_hash(script: str) -> str:
@@ -104,6 +188,19 @@ def inline_script_hashes(site: Path) -> list[str]:
     hashes = {csp_hash(script) for page in sorted(site.rglob("*.html"))
               for script in inline_scripts(page.read_text(encoding="utf-8"))}
     return sorted(hashes)
+
+
+def live_markup(site: Path, known: list[KnownScript]) -> list[str]:
+    """Every script or piece of live markup on any page that no template wrote: one line each."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        shown = page.relative_to(site).as_posix()
+        markup = page_markup(page.read_text(encoding="utf-8"))
+        for script in markup.scripts:
+            if not any(k.pattern.fullmatch(script) for k in known):
+                found.append(f"{shown}: an inline script that no template wrote: {script.strip()[:60]!r}")
+        found += [f"{shown}: {what}" for what in markup.suspicious]
+    return found
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
@@ -226,8 +323,17 @@ def precompress(site: Path) -> tuple[int, int, int, int]:
             sum(br for _, _, br in sizes))
 
 
-def run(site: Path) -> Summary:
-    """The whole post-build step on a built folder."""
+class LiveMarkup(RuntimeError):
+    """Pages hold scripts or markup that no template wrote: the site must not be published."""
+
+
+def run(site: Path, project: Path) -> Summary:
+    """The whole post-build step on a folder built from `project` (whose templates it trusts)."""
+    found = live_markup(site, known_scripts(project))
+    if found:
+        raise LiveMarkup("The built pages hold markup that no template wrote, so nothing was published:\n  "
+                         + "\n  ".join(found) + "\nContent is text: remove the HTML from the content, "
+                         "or, for a new script in a template, list the template in factsite/postbuild.py.")
     hashes = inline_script_hashes(site)
     if not hashes:
         raise RuntimeError(f"{site}: no inline script found; the theme changed, check the Content-Security-Policy")
@@ -245,12 +351,17 @@ def describe(summary: Summary) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m factsite.postbuild SITE_DIR`, for a folder built some other way."""
+    """`python -m factsite.postbuild SITE_DIR [PROJECT_DIR]`, for a folder built some other way."""
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1 or not Path(args[0]).is_dir():
-        print("usage: python -m factsite.postbuild SITE_DIR", file=sys.stderr)
+    if len(args) not in (1, 2) or not Path(args[0]).is_dir():
+        print("usage: python -m factsite.postbuild SITE_DIR [PROJECT_DIR (default: the current folder)]",
+              file=sys.stderr)
         return 2
-    print(describe(run(Path(args[0]))))
+    try:
+        print(describe(run(Path(args[0]), Path(args[1] if len(args) == 2 else "."))))
+    except (OSError, RuntimeError) as error:
+        print(error, file=sys.stderr)
+        return 1
     return 0
 
 

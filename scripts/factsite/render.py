@@ -39,9 +39,15 @@ def html_text(value: str) -> str:
     return str(escape(value))
 
 
+# What a Markdown attribute value (`{ aria-label="..." }`) may hold. Backslash escapes do not work
+# there, and Markdown reads links, raw HTML and emphasis in it before the attribute list, so any
+# other character becomes a space: a screen reader's label needs no brackets or markup.
+_ATTR_UNSAFE = re.compile(r"[^\w\s.,:;'’‘“”?!%+=/()\-–—]|_")
+
+
 def attr_value(value: str) -> str:
-    """Text for a quoted Markdown attribute: quotes and braces would end it early."""
-    return value.replace('"', "'").replace("{", "(").replace("}", ")")
+    """Text for a quoted Markdown attribute, with everything that is syntax to Markdown or HTML removed."""
+    return " ".join(_ATTR_UNSAFE.sub(" ", value).split())
 
 
 def long_date(iso: str) -> str:

@@ -8,6 +8,7 @@ validate.py. Unknown keys are errors everywhere: "souces" is a typo, not a new f
 from __future__ import annotations
 
 import ipaddress
+import re
 from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -54,6 +55,14 @@ MIRROR_HOSTS = (
 )
 
 MAX_TEXT = 320  # characters: longer claims are hard to read on a phone; split them.
+MAX_URL = 500  # characters; the longest real source address has under 200
+
+# The characters RFC 3986 allows in an address. Anything else (a space, a quote, <, a letter
+# from another alphabet that imitates a Latin one) is a typo, or an attempt to break the page.
+URL_CHARACTERS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")
+# Characters the theme would read as HTML in a page's title, menu entry and description:
+# MkDocs and Material write those fields into the page without escaping them.
+HTML_SYNTAX = re.compile(r'[<>"&`]')
 
 
 def content_error(message: str, hint: str, at: str = "") -> PydanticCustomError:
@@ -75,12 +84,28 @@ def _iso_date(value: str) -> str:
 
 
 def _canonical_url(value: str) -> str:
+    if len(value) > MAX_URL:
+        raise content_error(f"the address is longer than {MAX_URL} characters",
+                            "cite the publisher's page, PubMed or the DOI, without tracking parameters")
+    if " " in value:
+        raise content_error(f"'{value}' is not a valid web address", "copy the full address from the browser")
+    odd = next((c for c in value if not URL_CHARACTERS.match(c)), None)
+    if odd is not None:
+        raise content_error(f"'{value}' holds a character an address cannot have: {odd!r} (U+{ord(odd):04X})",
+                            "copy the address from the browser's address bar; a letter from another "
+                            "alphabet can imitate a real site's name")
     parts = urlsplit(value)
     if parts.scheme != "https":
         raise content_error(f"'{value}' is not an https address", "use the https:// address of the publisher's page")
     host = (parts.hostname or "").lower()
-    if not host or "." not in host or " " in value:
+    if not host or "." not in host:
         raise content_error(f"'{value}' is not a valid web address", "copy the full address from the browser")
+    if "@" in parts.netloc:
+        raise content_error(f"'{value}' holds a user name or password before the host",
+                            "cite the public address, without anything before the @")
+    if any(label.startswith("xn--") for label in host.split(".")):
+        raise content_error(f"'{host}' is an internationalised name, which can imitate another site's name",
+                            "cite the publisher's address in plain letters")
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -102,7 +127,17 @@ def _plain(value: str) -> str:
     return value.strip()
 
 
+def _no_html(value: str) -> str:
+    found = HTML_SYNTAX.search(value)
+    if found:
+        raise content_error(f"the text holds {found.group()!r}, which the theme would read as HTML",
+                            "write 'and' instead of &, and curly quotes “ ” instead of \" or `")
+    return value
+
+
 Text = Annotated[str, AfterValidator(_plain)]
+# Page fields that MkDocs and Material put into the HTML as they are (title, menu, description).
+ThemeText = Annotated[Text, AfterValidator(_no_html)]
 LongText = Annotated[Text, Field(max_length=MAX_TEXT)]
 IsoDate = Annotated[str, AfterValidator(_iso_date)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
@@ -150,9 +185,9 @@ class Sign(Strict):
 
 
 class PageMeta(Strict):
-    title: Text
-    nav_title: Text | None = None
-    description: Annotated[Text, Field(max_length=160)]
+    title: ThemeText
+    nav_title: ThemeText | None = None
+    description: Annotated[ThemeText, Field(max_length=160)]
     order: int
     reviewed: IsoDate
     next_review: IsoDate
@@ -228,7 +263,7 @@ class EvidenceEntry(Strict):
 class GlossaryEntry(Strict):
     """A medical word and its plain meaning; shown as a tooltip wherever the word appears."""
 
-    term: Text
+    term: Annotated[Text, Field(pattern=r"^\w[\w'\- ]*$", max_length=60)]  # matched as a word in the text
     definition: Annotated[Text, Field(max_length=200)]
     sources: SourceIds
 

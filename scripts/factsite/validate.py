@@ -11,6 +11,7 @@ names a section that explains its tier.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 import typing
@@ -32,6 +33,15 @@ MAX_GRADE = 8.0  # a page as a whole
 MAX_SENTENCE_GRADE = 12.0  # one sentence: a page can average grade 6 and still hide a grade-17 sentence
 MIN_GRADED_WORDS = 8  # a grade for "Trials disagree." (14.7) measures one long word, not a hard sentence
 GRADE_FIELDS = ("text", "myth", "sign", "meaning")
+
+# A content file's name becomes the page's address and file name: keep it to what every tool reads.
+PAGE_FILE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.yml$")
+# Pages the build generates itself, and folders it writes: a fact file with one of these names
+# would silently replace the page, or mix with the folder.
+RESERVED_PAGES = frozenset({"sources", "glossary", "symptom-index", "search", "assets", "404", "sitemap"})
+# The folders the build reads. Anything in them is published or parsed, so a link out of the
+# project (to /proc/self/environ, a home folder, a secret) would be published too.
+READ_FOLDERS = ("content", "data", "docs")
 
 # Advice on where, or how fast, to get help. It comes from health services' triage advice, not
 # from trials, so a claim that gives it must not wear an evidence label.
@@ -309,16 +319,73 @@ def _evidence_rules(entries: list[EvidenceEntry], doc: Document, sources: dict[s
     return problems
 
 
+def _shown(name: str) -> str:
+    """A file name as an editor can read it, even when it is not valid UTF-8."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def links_out(root: Path) -> tuple[list[Problem], set[Path]]:
+    """Symbolic links in the folders the build reads that point outside the project (or nowhere).
+
+    Returned as problems, and as the set of paths nobody may read: the check reports them
+    before any file is opened, and the build stops on them, so their target is never published.
+    """
+    root = root.resolve()
+    problems: list[Problem] = []
+    refused: set[Path] = set()
+
+    def refuse(path: Path) -> None:
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a dangling link, or a loop
+            target = None
+        if target is not None and target.is_relative_to(root):
+            return
+        shown = _shown(path.relative_to(root).as_posix())
+        problems.append(Problem(Location(shown, 1, 1), "",
+                                "a symbolic link to a place outside the project" if target else
+                                "a symbolic link that leads nowhere",
+                                "replace the link with a copy of the file, or delete it"))
+        refused.add(path)
+
+    for folder in READ_FOLDERS:
+        top = root / folder
+        if top.is_symlink():
+            refuse(top)
+            if top in refused:
+                continue
+        for here, dirs, files in os.walk(top):  # never follows links to folders
+            for name in [*dirs, *files]:
+                if (Path(here) / name).is_symlink():
+                    refuse(Path(here) / name)
+    return problems, refused
+
+
+def _page_file_problem(path: Path, shown: str) -> Problem | None:
+    """A content file whose name cannot be a page: odd characters, or a page the build writes."""
+    name = _shown(path.name)
+    if not PAGE_FILE.match(path.name):
+        return Problem(Location(shown, 1, 1), "", f"the file name '{name}' cannot be a page address",
+                       "use lower-case letters, digits and hyphens, ending in .yml, e.g. night-cramps.yml")
+    if path.stem in RESERVED_PAGES:
+        return Problem(Location(shown, 1, 1), "", f"the site already has a page or folder called '{path.stem}'",
+                       "give the file another name")
+    return None
+
+
 def check(root: Path, today: date | None = None) -> Result:
     """Load and validate the whole project under `root`. Never raises for bad content."""
     today = today or date.today()
-    problems: list[Problem] = []
+    problems, refused = links_out(root)
     content, data = root / "content", root / "data"
+    docs_pages = {p.stem for p in (root / "docs").glob("*.md")} if (root / "docs") not in refused else set()
 
     def rel(path: Path) -> str:
-        return path.relative_to(root).as_posix()
+        return _shown(path.relative_to(root).as_posix())
 
     def parse(path: Path, schema: Any) -> tuple[Document | None, Any]:
+        if path in refused or path.parent in refused:
+            return None, None
         loaded = load_file(path, rel(path))
         problems.extend(loaded.problems)
         if loaded.document is None or loaded.problems:
@@ -329,7 +396,7 @@ def check(root: Path, today: date | None = None) -> Result:
 
     # Sources and glossary.
     sources_path = data / "sources.yml"
-    if not sources_path.is_file():
+    if not sources_path.is_file() and sources_path not in refused and data not in refused:
         problems.append(Problem(Location(rel(sources_path), 1, 1), "", "the bibliography is missing",
                                 "create data/sources.yml; content/_example.yml explains sources"))
         sources_doc, sources = None, None
@@ -344,12 +411,23 @@ def check(root: Path, today: date | None = None) -> Result:
     # is only reported when every file was read, to avoid a cascade of false alarms.
     pages: list[tuple[Document, FactFile]] = []
     all_read = glossary is not None and evidence is not None
-    for path in sorted(content.iterdir()) if content.is_dir() else []:
+    for path in sorted(content.iterdir()) if content.is_dir() and content not in refused else []:
         if path.name.startswith((".", "_")):
+            continue
+        if path in refused:
+            all_read = False
             continue
         if path.suffix != ".yml" or not path.is_file():
             problems.append(Problem(Location(rel(path), 1, 1), "", "no page uses this file",
                                     "content/ holds only .yml fact files; move or delete it"))
+            continue
+        misnamed = _page_file_problem(path, rel(path))
+        if misnamed is None and path.stem in docs_pages:
+            misnamed = Problem(Location(rel(path), 1, 1), "", f"docs/{path.stem}.md is already a page of that name",
+                               "give the file another name")
+        if misnamed:
+            problems.append(misnamed)
+            all_read = False
             continue
         doc, facts = parse(path, FactFile)
         if doc is not None and facts is not None:
