@@ -135,6 +135,17 @@ def _no_html(value: str) -> str:
     return value
 
 
+_TERM = re.compile(r"^\w[\w'\- ]*$")
+
+
+def _term(value: str) -> str:
+    """A glossary term is found as a word in the page text and becomes a Markdown abbreviation."""
+    if not _TERM.match(value):
+        raise content_error(f"'{value}' is not a plain word or phrase",
+                            "use only letters, digits, spaces, hyphens and apostrophes")
+    return value
+
+
 Text = Annotated[str, AfterValidator(_plain)]
 # Page fields that MkDocs and Material put into the HTML as they are (title, menu, description).
 ThemeText = Annotated[Text, AfterValidator(_no_html)]
@@ -263,7 +274,7 @@ class EvidenceEntry(Strict):
 class GlossaryEntry(Strict):
     """A medical word and its plain meaning; shown as a tooltip wherever the word appears."""
 
-    term: Annotated[Text, Field(pattern=r"^\w[\w'\- ]*$", max_length=60)]  # matched as a word in the text
+    term: Annotated[Text, AfterValidator(_term), Field(max_length=60)]
     definition: Annotated[Text, Field(max_length=200)]
     sources: SourceIds
 
