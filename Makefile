@@ -41,9 +41,15 @@ lint: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/factsite --root tests/fixtures/valid render tests/golden
 
+# Every file pip installs must match a hash in requirements.lock (scripts/lock.py writes them).
+# pip's hash checking cannot cover an editable install, so the project itself is installed
+# second, without its own dependencies (all locked and checked above) and built with the
+# locked setuptools; `pip check` then proves nothing it needs is missing.
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check --disable-pip-version-check >/dev/null
 	rm -f $(VENV)/.installed-*
 	touch $@
 

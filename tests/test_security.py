@@ -348,3 +348,24 @@ def test_the_404_search_leads_somewhere_without_javascript(browser: Any,
         assert page.locator("h1").inner_text() == "Symptom index"
     finally:
         context.close()
+
+
+# --- what gets installed ---------------------------------------------------------------------------
+
+def test_every_locked_package_is_pinned_with_a_hash_and_matches_pyproject() -> None:
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    entries = (root / "requirements.lock").read_text(encoding="utf-8").replace("\\\n", " ").splitlines()
+    locked = {}
+    for entry in (e for e in entries if e.strip() and not e.startswith("#")):
+        pin, *options = entry.split()
+        assert "==" in pin and options and all(o.startswith("--hash=sha256:") for o in options), entry
+        name, version = pin.split("==")
+        locked[name.lower().replace("_", "-")] = version
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = [*project["project"]["dependencies"], *project["project"]["optional-dependencies"]["test"],
+                *project["build-system"]["requires"]]
+    for requirement in declared:
+        name, version = requirement.split("==")
+        assert locked.get(name.lower().replace("_", "-")) == version, requirement
