@@ -151,7 +151,8 @@ def test_static_host_headers_and_nginx_include_say_the_same(built_site: Path) ->
             in_nginx[name] = value.strip('"')
     assert in_nginx == in_headers_file
     assert set(in_headers_file) == {"Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
-                                    "Referrer-Policy", "Permissions-Policy", "X-Frame-Options"}
+                                    "Referrer-Policy", "Permissions-Policy", "X-Frame-Options",
+                                    "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy"}
 
 
 def test_the_policy_allows_only_the_sites_own_origin(built_site: Path) -> None:
@@ -175,6 +176,7 @@ def test_the_policy_allows_only_the_sites_own_origin(built_site: Path) -> None:
     assert int(headers["Strict-Transport-Security"].removeprefix("max-age=").split(";")[0]) >= 180 * 24 * 3600
     assert headers["Referrer-Policy"] == "no-referrer"
     assert "camera=()" in headers["Permissions-Policy"] and "geolocation=()" in headers["Permissions-Policy"]
+    assert headers["Cross-Origin-Opener-Policy"] == headers["Cross-Origin-Resource-Policy"] == "same-origin"
 
 
 def test_every_inline_script_of_every_page_is_hashed_in_the_policy(built_site: Path) -> None:
