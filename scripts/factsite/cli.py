@@ -75,6 +75,7 @@ def _one_build_at_a_time(site_dir: Path) -> Iterator[None]:
     The kernel drops the lock when its holder dies, even by kill -9, so a lock is never stale;
     whatever a dead build left behind is cleared once the lock is held.
     """
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
     with (site_dir.parent / f".{site_dir.name}.lock").open("a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
