@@ -40,7 +40,7 @@ def test_uncited_claim_fails_check_with_one_located_line(project: Path) -> None:
     done = run_cli("check", cwd=project)
     assert done.returncode == 1
     problem_lines = [line for line in done.stderr.splitlines() if line.startswith("content/")]
-    assert problem_lines == ["content/causes.yml:13:9: sections[0].claims[0].sources: a claim needs at least one "
+    assert problem_lines == ["content/causes.yml:16:9: sections[0].claims[0].sources: a claim needs at least one "
                              "source (add an id from data/sources.yml)"]
     assert "Traceback" not in done.stdout + done.stderr
 
@@ -54,7 +54,7 @@ def test_failed_build_leaves_the_last_good_site_byte_for_byte(project: Path) -> 
     remove_sources_of_first_claim(project)
     bad = run_cli("build", cwd=project)
     assert bad.returncode == 1
-    assert "content/causes.yml:13:9: sections[0].claims[0].sources: a claim needs at least one source" in bad.stderr
+    assert "content/causes.yml:16:9: sections[0].claims[0].sources: a claim needs at least one source" in bad.stderr
     assert "Traceback" not in bad.stdout + bad.stderr
     assert tree_digest(project / "site") == before
     assert not (project / ".site-new").exists()
@@ -66,7 +66,7 @@ def test_mkdocs_itself_refuses_invalid_content(project: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "out"], cwd=project,
                           text=True, capture_output=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert done.returncode == 1
-    assert "content/causes.yml:13:9: sections[0].claims[0].sources: a claim needs at least one source" in done.stderr
+    assert "content/causes.yml:16:9: sections[0].claims[0].sources: a claim needs at least one source" in done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -84,4 +84,5 @@ def test_broken_anchor_fails_the_strict_build(project: Path) -> None:
 def test_render_writes_the_generated_pages(project: Path, tmp_path: Path) -> None:
     assert main(["--root", str(project), "render", str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out").glob("*.md")) == [
-        "causes.md", "glossary.md", "index.md", "sources.md", "symptom-index.md", "when-to-see-a-doctor.md"]
+        "causes.md", "changes.md", "glossary.md", "index.md", "sources.md", "symptom-index.md",
+        "when-to-see-a-doctor.md"]

@@ -50,7 +50,7 @@ def test_serve_keeps_the_last_good_site_and_recovers(project: Path) -> None:
 
         causes.write_text(original.replace("        sources: [nhs-leg-cramps]\n", "", 1)
                           .replace("Most cramps have no clear cause", "Broken edit"))
-        problem = ("content/causes.yml:13:9: sections[0].claims[0].sources: a claim needs at least one source "
+        problem = ("content/causes.yml:16:9: sections[0].claims[0].sources: a claim needs at least one source "
                    "(add an id from data/sources.yml)")
         wait_for(lambda: any(problem in line for line in output))
         wait_for(lambda: any("Still serving the last good version" in line for line in output))

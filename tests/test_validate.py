@@ -89,7 +89,7 @@ def test_warning_signs_outside_the_signs_page_are_refused(tmp_path: Path) -> Non
     causes.write_text(causes.read_text() + "signs:\n  - id: x\n    tier: routine\n    sign: S.\n    meaning: M.\n"
                       "    sources: [nhs-leg-cramps]\n")
     found = [str(p) for p in check(tmp_path, today=TODAY).problems]
-    assert found == ["content/causes.yml:16:1: signs: warning signs belong on content/when-to-see-a-doctor.yml "
+    assert found == ["content/causes.yml:19:1: signs: warning signs belong on content/when-to-see-a-doctor.yml "
                      "(move them there and link to them with page.warning_signs)"]
 
 

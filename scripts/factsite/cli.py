@@ -37,7 +37,7 @@ def _step(message: str) -> float:
 
 
 def cmd_check(root: Path, quiet: bool = False) -> int:
-    result = check(root)
+    result = check(root, site_url=os.environ.get("SITE_URL"))
     if not quiet:
         for path, grade in sorted(result.grades.items()):
             line = f"{path}: reading grade {grade:.1f}"
@@ -188,7 +188,7 @@ def _swap(new: Path, site_dir: Path) -> None:
 
 
 def cmd_render(root: Path, out: Path) -> int:
-    result = check(root)
+    result = check(root, site_url=os.environ.get("SITE_URL"))
     if result.site is None or not result.ok:
         print(report(result.problems), file=sys.stderr)
         return 1

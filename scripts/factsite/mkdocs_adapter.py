@@ -17,12 +17,16 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from .problems import errors, report
-from .render import nav, render_site
+from .render import atom_feed, nav, publisher_section, render_site
 from .validate import check
 
-_state: dict[str, Any] = {"command": "build", "pages": None, "nav": None}
+_state: dict[str, Any] = {"command": "build", "pages": None, "nav": None, "site": None}
+# Where docs/about.md takes the sections generated from data/publisher.yml.
+MARKERS = {"<!-- publisher -->": "publisher", "<!-- report-channel -->": "reports",
+           "<!-- review-status -->": "review-status"}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -31,7 +35,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
-    result = check(root)
+    result = check(root, site_url=config.site_url)
     for problem in result.problems:
         if problem.severity == "warning":
             # Printed, not logged: a logged warning would fail a strict build, and an
@@ -44,8 +48,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         else:
             raise PluginError(text)
     else:
-        _state["pages"], _state["nav"] = render_site(result.site), nav(result.site)
+        _state["pages"], _state["nav"], _state["site"] = render_site(result.site), nav(result.site), result.site
     config.nav = _state["nav"]
+    publisher = _state["site"].publisher
+    # For the theme's footer and the JSON-LD; None makes the footer show the preview notice.
+    config.extra["publisher"] = {"name": publisher.name, "kind": publisher.kind} if publisher else None
     return config
 
 
@@ -54,4 +61,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(name) is not None:
             raise PluginError(f"docs/{name} clashes with a page generated from content/: rename or remove it")
         files.append(File.generated(config, name, content=markdown))
+    files.append(File.generated(config, "feed.xml", content=atom_feed(_state["site"], config.site_url or "/",
+                                                                       config.site_name)))
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri == "about.md":
+        for marker, part in MARKERS.items():
+            if marker not in markdown:
+                raise PluginError(f"docs/about.md has lost its {marker} line, where the {part} section goes")
+            markdown = markdown.replace(marker, publisher_section(_state["site"], part))
+    return markdown

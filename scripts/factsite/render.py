@@ -13,11 +13,13 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import escape
 
-from .schema import Claim, FactFile, Sign
+from .schema import Change, Claim, FactFile, Publisher, Sign
 from .validate import WARNING_PAGE, Page, Site
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -50,6 +52,11 @@ def attr_value(value: str) -> str:
     return " ".join(_ATTR_UNSAFE.sub(" ", value).split())
 
 
+def md_url(value: str) -> str:
+    """An address inside a Markdown link: parentheses and angle brackets would end it early."""
+    return value.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+
+
 def long_date(iso: str) -> str:
     d = date.fromisoformat(iso)
     return f"{d.day} {d:%B %Y}"
@@ -58,6 +65,35 @@ def long_date(iso: str) -> str:
 def yaml_value(value: object) -> str:
     """A front-matter value; JSON is valid YAML and quotes everything safely."""
     return json.dumps(value, ensure_ascii=False)
+
+
+def page_path(slug: str) -> str:
+    """The address of a page relative to the site root: "" for the home page, "causes/" otherwise."""
+    return "" if slug == "index" else f"{slug}/"
+
+
+def report_url(publisher: Publisher | None, page: Page, claim_id: str | None = None) -> str | None:
+    """Where a reader reports a problem with a page or one statement on it, with both filled in.
+
+    An e-mail address gets a subject and a body that name the page and the statement; a form gets
+    them as ?page=...&claim=... . Nothing else is added: no tracking, no reader's data.
+    """
+    if publisher is None:
+        return None
+    channel = publisher.reports
+    if channel.email:
+        what = f"statement {claim_id}" if claim_id else "the page"
+        body = (f"Page: {page.facts.page.title} (/{page_path(page.slug)})\nAbout: {what}\n\n"
+                "What is wrong, and a source if you have one:\n")
+        subject = f"Problem on {page.facts.page.title}" + (f" ({claim_id})" if claim_id else "")
+        return f"mailto:{channel.email}?subject={quote(subject)}&body={quote(body)}"
+    assert channel.form is not None
+    query = urlencode({"page": page.slug, **({"claim": claim_id} if claim_id else {})})
+    return channel.form + ("&" if urlsplit(channel.form).query else "?") + query
+
+
+def newest_first(changes: Iterable[Change]) -> list[Change]:
+    return sorted(changes, key=lambda c: c.date, reverse=True)
 
 
 def environment() -> jinja2.Environment:
@@ -69,7 +105,8 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=md_text, html=html_text, attr=attr_value, long_date=long_date, yaml=yaml_value)
+    env.filters.update(md=md_text, html=html_text, attr=attr_value, long_date=long_date, yaml=yaml_value,
+                       url=md_url)
     env.globals["WARNING_PAGE"] = WARNING_PAGE
     return env
 
@@ -104,9 +141,14 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
     signs = site.page(WARNING_PAGE)
     sign_by_id = {s.id: s for s in signs.facts.signs} if signs else {}
     cites = Citations(_cited_items(facts))
+    review = max(facts.reviews, key=lambda r: r.date) if facts.reviews else None
     body = env.get_template("page.md.j2").render(
         page=page,
         facts=facts,
+        changes=newest_first(facts.changes),
+        review=review,
+        reviewers=[{"name": r.name, "profession": r.profession} for r in facts.reviews],
+        report=lambda claim_id=None: report_url(site.publisher, page, claim_id),
         cites=cites,
         citation_urls=[site.sources[sid].url for sid in cites.order],  # schema.org citation list
         sources=site.sources,
@@ -134,10 +176,60 @@ def render_site(site: Site) -> dict[str, str]:
         "sources.md": ("sources.md.j2", {"site": site, "cited_by": cited_by}),
         "glossary.md": ("glossary.md.j2", {"site": site}),
         "symptom-index.md": ("symptom-index.md.j2", {"terms": terms}),
+        "changes.md": ("changes.md.j2", {"changes": all_changes(site)}),
     }
     for name, (template, context) in extras.items():
         pages[name] = env.get_template(template).render(**context)
     return pages
+
+
+def all_changes(site: Site) -> list[tuple[Change, Page]]:
+    """Every page's changes, newest first; pages in menu order within a day."""
+    ordered = sorted(site.pages, key=lambda p: (p.facts.page.order, p.slug))
+    return sorted(((c, p) for p in ordered for c in p.facts.changes), key=lambda cp: cp[0].date, reverse=True)
+
+
+def atom_feed(site: Site, site_url: str, site_name: str) -> str:
+    """An Atom feed of every change, for clinicians and anyone who republishes the content.
+
+    Built only from the content, so two builds of the same content give the same bytes.
+    """
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    changes = all_changes(site)
+    author = site.publisher.name if site.publisher else site_name
+    seen: dict[tuple[str, str], int] = {}
+    entries = []
+    for change, page in changes:
+        n = seen[(page.slug, change.date)] = seen.get((page.slug, change.date), 0) + 1
+        url = base + page_path(page.slug)
+        entries.append(
+            "  <entry>\n"
+            f"    <id>{xml_escape(url)}#change-{change.date}-{n}</id>\n"
+            f"    <title>{xml_escape(page.facts.page.title)}: {xml_escape(change.summary[:80])}</title>\n"
+            f'    <link rel="alternate" href="{xml_escape(url)}"/>\n'
+            f"    <updated>{change.date}T00:00:00Z</updated>\n"
+            f"    <summary>{xml_escape(change.summary)}</summary>\n"
+            "  </entry>\n")
+    updated = changes[0][0].date if changes else "1970-01-01"
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+            f"  <id>{xml_escape(base)}feed.xml</id>\n"
+            f"  <title>{xml_escape(site_name)}: recent changes</title>\n"
+            f'  <link rel="self" href="{xml_escape(base)}feed.xml"/>\n'
+            f'  <link rel="alternate" href="{xml_escape(base)}changes/"/>\n'
+            f"  <updated>{updated}T00:00:00Z</updated>\n"
+            f"  <author><name>{xml_escape(author)}</name></author>\n"
+            + "".join(entries) + "</feed>\n")
+
+
+def publisher_section(site: Site, part: str) -> str:
+    """A part of the about page: "publisher" (who publishes and pays for the guide, and who reviewed
+    it), "reports" (where to send a report, and what happens to it), "review-status" (how many pages
+    a clinician has reviewed)."""
+    reviewed = sorted({(r.name, r.profession, r.registered_with, r.registration, r.register_url)
+                       for p in site.pages for r in p.facts.reviews})
+    return environment().get_template("_publisher.md.j2").render(
+        part=part, publisher=site.publisher, reviewers=reviewed,
+        reviewed_pages=[p for p in site.pages if p.facts.reviews], pages=site.pages)
 
 
 def nav(site: Site) -> list[dict[str, object]]:
@@ -145,5 +237,5 @@ def nav(site: Site) -> list[dict[str, object]]:
     topics: list[dict[str, object]] = [{(p.facts.page.nav_title or p.facts.page.title): f"{p.slug}.md"}
               for p in sorted(site.pages, key=lambda p: (p.facts.page.order, p.slug))]
     reference = [{"Symptom index": "symptom-index.md"}, {"Glossary": "glossary.md"}, {"Sources": "sources.md"},
-                 {"About and editorial policy": "about.md"}]
+                 {"Recent changes": "changes.md"}, {"About and editorial policy": "about.md"}]
     return [*topics, {"Reference": reference}]

@@ -146,6 +146,15 @@ def _term(value: str) -> str:
     return value
 
 
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def _email(value: str) -> str:
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise content_error(f"'{value}' is not an e-mail address", "write it as name@example.org, plain letters only")
+    return value
+
+
 Text = Annotated[str, AfterValidator(_plain)]
 # Page fields that MkDocs and Material put into the HTML as they are (title, menu, description).
 ThemeText = Annotated[Text, AfterValidator(_no_html)]
@@ -156,6 +165,7 @@ Url = Annotated[str, AfterValidator(_canonical_url)]
 # Search terms are words a reader types: letters, digits, spaces, apostrophes, hyphens and &.
 SearchTerm = Annotated[str, Field(pattern=r"^\w[\w'& \-]*$", max_length=60)]
 SourceIds = Annotated[list[str], Field(min_length=1)]
+Email = Annotated[str, AfterValidator(_email)]
 
 
 class Strict(BaseModel):
@@ -216,6 +226,29 @@ class PageMeta(Strict):
         return self
 
 
+class Change(Strict):
+    """One entry of a page's history, as readers see it: when, and what changed for them."""
+
+    date: IsoDate
+    summary: LongText
+
+
+class Review(Strict):
+    """A clinician's review of the page: a real person whose registration anyone can look up.
+
+    Never invent one. Test fixtures may hold reviewers only if they are visibly fictional.
+    """
+
+    name: ThemeText
+    profession: ThemeText  # e.g. "General practitioner", "Pharmacist"
+    registered_with: ThemeText  # the body that registers them, e.g. "General Medical Council"
+    registration: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./-]{0,39}$")]  # their number there
+    register_url: Url  # their entry on the public register
+    date: IsoDate
+    checked: LongText  # what they checked, e.g. "every claim and warning sign against its sources"
+    interests: LongText  # declared interests, or "None declared"
+
+
 class FactFile(Strict):
     """One topic page: content/<slug>.yml."""
 
@@ -223,6 +256,8 @@ class FactFile(Strict):
     summary: list[Claim] = []
     sections: list[Section] = []
     signs: list[Sign] = []
+    reviews: list[Review] = []
+    changes: Annotated[list[Change], Field(min_length=1)]
 
     @model_validator(mode="after")
     def _has_content(self) -> FactFile:
@@ -269,6 +304,32 @@ class EvidenceEntry(Strict):
         if self.evidence is None and self.recommendation is None:
             raise content_error("the entry has no label", "add evidence:, recommendation:, or both", at="evidence")
         return self
+
+
+class ReportChannel(Strict):
+    """Where readers report a mistake: an e-mail address or a web form (one of the two)."""
+
+    email: Email | None = None
+    form: Url | None = None  # the page and the statement are added as ?page=...&claim=...
+    handling: LongText  # what happens to a report, shown on the about page
+
+    @model_validator(mode="after")
+    def _one_channel(self) -> ReportChannel:
+        if (self.email is None) == (self.form is None):
+            raise content_error("give either email or form", "readers need one place to send a report", at="email")
+        return self
+
+
+class Publisher(Strict):
+    """Who publishes the site and pays for it: data/publisher.yml, filled in by whoever deploys it."""
+
+    name: ThemeText
+    kind: Literal["organisation", "person"]
+    web: Url | None = None
+    contact: Email
+    funding: LongText  # who pays for the site
+    interests: LongText  # conflicts of interest, or "None"
+    reports: ReportChannel
 
 
 class GlossaryEntry(Strict):

@@ -20,13 +20,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from . import readability
-from .load import DataPath, Document, dotted, load_file
+from . import history, readability
+from .load import DataPath, Document, dotted, load_file, load_text
 from .problems import Location, Problem, errors
-from .schema import Claim, EvidenceEntry, EvidenceList, FactFile, Glossary, GlossaryEntry, Source, SourceList
+from .schema import (
+    Claim,
+    EvidenceEntry,
+    EvidenceList,
+    FactFile,
+    Glossary,
+    GlossaryEntry,
+    Publisher,
+    Source,
+    SourceList,
+)
 
 WARNING_PAGE = "when-to-see-a-doctor"  # the page that holds the signs, and every page links to
 MAX_GRADE = 8.0  # a page as a whole
@@ -38,7 +49,8 @@ GRADE_FIELDS = ("text", "myth", "sign", "meaning")
 PAGE_FILE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.yml$")
 # Pages the build generates itself, and folders it writes: a fact file with one of these names
 # would silently replace the page, or mix with the folder.
-RESERVED_PAGES = frozenset({"sources", "glossary", "symptom-index", "search", "assets", "404", "sitemap"})
+RESERVED_PAGES = frozenset({"sources", "glossary", "symptom-index", "changes", "search", "assets", "api", "404",
+                            "sitemap", "feed"})
 # The folders the build reads. Anything in them is published or parsed, so a link out of the
 # project (to /proc/self/environ, a home folder, a secret) would be published too.
 READ_FOLDERS = ("content", "data", "docs")
@@ -79,6 +91,7 @@ class Site:
     sources: dict[str, Source]
     glossary: list[GlossaryEntry]
     evidence: dict[str, EvidenceEntry] = field(default_factory=dict)
+    publisher: Publisher | None = None
 
     def page(self, slug: str) -> Page | None:
         return next((p for p in self.pages if p.slug == slug), None)
@@ -361,6 +374,63 @@ def links_out(root: Path) -> tuple[list[Problem], set[Path]]:
     return problems, refused
 
 
+# Hosts that can never be a real public site: loopback, and the names reserved for examples
+# and tests (RFC 2606, RFC 6761). A build for any other address is a real publication.
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "example.com", "example.org", "example.net"})
+RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local")
+
+
+def is_public(site_url: str | None) -> bool:
+    """Whether a build for `site_url` publishes to real readers (and so must say who publishes it)."""
+    host = (urlsplit(site_url or "").hostname or "").lower().rstrip(".")
+    if not host or host in LOCAL_HOSTS or host.startswith("127.") or host.endswith(RESERVED_SUFFIXES):
+        return False
+    return not any(host.endswith("." + local) for local in LOCAL_HOSTS)
+
+
+def _fingerprint(facts: FactFile) -> tuple[object, ...]:
+    """What readers are told on a page: its claims and signs, and the date it was checked."""
+    return (facts.page.reviewed,
+            tuple((c.id, c.text, c.myth, c.about, tuple(c.sources)) for c in facts.claims()),
+            tuple((s.id, s.tier, s.sign, s.meaning, s.why, tuple(s.sources)) for s in facts.signs))
+
+
+def _change_problems(root: Path, doc: Document, facts: FactFile, today: date) -> list[Problem]:
+    """Dates in a page's history and reviews, and a change entry for every change readers can see."""
+    problems = []
+    for i, change in enumerate(facts.changes):
+        if change.date > today.isoformat():
+            problems.append(Problem(doc.where(("changes", i, "date")), f"changes[{i}].date",
+                                    f"the change is dated {change.date}, in the future",
+                                    "date it the day the change was made"))
+    last_change = max(c.date for c in facts.changes)
+    for i, review in enumerate(facts.reviews):
+        if review.date > today.isoformat():
+            problems.append(Problem(doc.where(("reviews", i, "date")), f"reviews[{i}].date",
+                                    f"the review is dated {review.date}, in the future",
+                                    "date it the day the reviewer checked the page"))
+        elif review.date < last_change:
+            problems.append(Problem(doc.where(("reviews", i, "date")), f"reviews[{i}].date",
+                                    f"the review of {review.date} is older than the page's last change "
+                                    f"({last_change}), so it did not check what readers see now",
+                                    "ask the reviewer to check the changes and update the date, or remove the review"))
+    old = history.committed(root, doc.path)
+    if old is None:
+        return problems
+    loaded = load_text(old.decode("utf-8", "replace"), doc.path)
+    if loaded.document is None or loaded.problems:
+        return problems
+    before, found = _parse(loaded.document, FactFile)
+    if before is None or found:
+        return problems  # the committed version predates a rule: nothing fair to compare
+    if _fingerprint(before) != _fingerprint(facts) and before.changes == facts.changes:
+        problems.append(Problem(doc.where(("changes",), key=True), "changes",
+                                f"the claims or the review date changed since {history.since()}, "
+                                "but changes: has no new entry",
+                                "add an entry for today with a one-line summary of what changed for readers"))
+    return problems
+
+
 def _page_file_problem(path: Path, shown: str) -> Problem | None:
     """A content file whose name cannot be a page: odd characters, or a page the build writes."""
     name = _shown(path.name)
@@ -373,8 +443,11 @@ def _page_file_problem(path: Path, shown: str) -> Problem | None:
     return None
 
 
-def check(root: Path, today: date | None = None) -> Result:
-    """Load and validate the whole project under `root`. Never raises for bad content."""
+def check(root: Path, today: date | None = None, site_url: str | None = None) -> Result:
+    """Load and validate the whole project under `root`. Never raises for bad content.
+
+    `site_url` is the address the site is built for: a public one requires data/publisher.yml.
+    """
     today = today or date.today()
     problems, refused = links_out(root)
     content, data = root / "content", root / "data"
@@ -406,6 +479,14 @@ def check(root: Path, today: date | None = None) -> Result:
     glossary_doc, glossary = parse(glossary_path, Glossary) if glossary_path.is_file() else (None, [])
     evidence_path = data / "evidence.yml"
     evidence_doc, evidence = parse(evidence_path, EvidenceList) if evidence_path.is_file() else (None, [])
+    publisher_path = data / "publisher.yml"
+    publisher: Publisher | None = None
+    if publisher_path.is_file() or publisher_path in refused:
+        _, publisher = parse(publisher_path, Publisher)
+    elif is_public(site_url):
+        problems.append(Problem(Location(rel(publisher_path), 1, 1), "",
+                                f"a site built for {site_url} must say who publishes it, and where to report a mistake",
+                                "copy data/_publisher.example.yml to data/publisher.yml and fill in the real details"))
 
     # Pages. A file that fails the schema cites nothing we can see, so "uncited source"
     # is only reported when every file was read, to avoid a cascade of false alarms.
@@ -455,6 +536,7 @@ def check(root: Path, today: date | None = None) -> Result:
                 about_used.add(item.about)
                 problems.extend(_label_problems(doc, at, item, known_evidence, evidence is not None))
         problems.extend(_why_problems(doc, facts))
+        problems.extend(_change_problems(root, doc, facts, today))
         sentences = list(_sentences(doc, facts))
         if sentences:
             hardest[doc.path] = max(sentences, key=lambda x: x.grade)
@@ -537,6 +619,7 @@ def check(root: Path, today: date | None = None) -> Result:
         sources=known_sources,
         glossary=list(glossary),
         evidence=known_evidence,
+        publisher=publisher,
     )
     return Result(site, problems, grades, hardest)
 
