@@ -16,7 +16,8 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,20 +48,21 @@ class Response:
 class Served:
     site: Path
     port: int
+    stderr: Path  # nginx's error log (run-nginx.sh sends it to stderr)
 
     def url(self, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def get(self, path: str, accept_encoding: str | None = None) -> Response:
+    def get(self, path: str, accept_encoding: str | None = None, headers: dict[str, str] | None = None,
+            method: str = "GET") -> Response:
+        sent = {**({"Accept-Encoding": accept_encoding} if accept_encoding else {}), **(headers or {})}
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
-            connection.request("GET", path, headers={"Accept-Encoding": accept_encoding} if accept_encoding else {})
+            connection.request(method, path, headers=sent)
             answer = connection.getresponse()
             return Response(answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read())
         finally:
             connection.close()
-
-
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 10.0) -> bool:
@@ -76,32 +78,50 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 
     return False
 
 
-
-
-@pytest.fixture(scope="session")
-def nginx(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """nginx on a free loopback port serving the session's built site, through deploy/run-nginx.sh."""
+def require_nginx() -> None:
     if not Path(NGINX).exists():
         if os.environ.get("CI"):
             pytest.fail("nginx is missing; the nginx tests may not be skipped in CI (make test installs it)")
         pytest.skip("nginx is not installed (apt-get install nginx libnginx-mod-http-brotli-static)")
+
+
+@contextmanager
+def running_nginx(site: Path, work: Path, env: dict[str, str] | None = None, own_prefix: bool = True,
+                  script: Path = RUN_NGINX, before_start: Callable[[int], None] | None = None) -> Iterator[Served]:
+    """deploy/run-nginx.sh serving `site` on a free loopback port, stopped at the end of the block.
+
+    Its stderr goes to `work`; so does its prefix unless own_prefix is False (then the script makes one).
+    before_start(port) runs before each start, for tests that write their own config.
+    """
+    require_nginx()
     errors = ""
-    for _ in range(3):  # another process may take the free port between finding and binding it
+    for attempt in range(3):  # another process may take the free port between finding and binding it
         port = free_port()
-        prefix = tmp_path_factory.mktemp("nginx")
-        log = prefix / "stderr.log"
+        if before_start:
+            before_start(port)
+        log = work / f"stderr-{attempt}.log"
+        args = ["sh", str(script), str(site), f"127.0.0.1:{port}"]
+        if own_prefix:
+            args.append(str(work / f"prefix-{attempt}"))
         with log.open("w", encoding="utf-8") as stderr:
-            process = subprocess.Popen(["sh", str(RUN_NGINX), str(built_site), f"127.0.0.1:{port}", str(prefix)],
-                                       stdout=subprocess.DEVNULL, stderr=stderr, env={**os.environ, "NGINX": NGINX})
+            process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=stderr,
+                                       env={**os.environ, "NGINX": NGINX, **(env or {})})
         if wait_for_port(port, process):
             try:
-                yield Served(built_site, port)
+                yield Served(site, port, log)
             finally:
                 stop(process)
             return
         stop(process)
         errors += log.read_text(encoding="utf-8")
     pytest.fail(f"nginx did not start:\n{errors}")
+
+
+@pytest.fixture(scope="session")
+def nginx(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """nginx on a free loopback port serving the session's built site, through deploy/run-nginx.sh."""
+    with running_nginx(built_site, tmp_path_factory.mktemp("nginx")) as served:
+        yield served
 
 
 # Paths that cover every kind of response: pages, assets with and without a hash in the name,
