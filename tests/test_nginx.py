@@ -357,6 +357,21 @@ def test_a_folder_without_slash_redirects_relatively(nginx: Served) -> None:
     assert response.headers["location"] == "/causes/"
 
 
+def test_a_folder_without_an_index_page_gets_the_sites_404_page(nginx: Served) -> None:
+    """Not nginx's own 403 page, and with the same headers as every other answer."""
+    page = (nginx.site / "404.html").read_bytes()
+    expected = {k.lower(): v for k, v in expected_headers(nginx.site).items()}
+    for path in ["/assets/", "/search/", "/assets/javascripts/lunr/", "/search/?q=cramp"]:
+        assert not (nginx.site / path.split("?")[0].lstrip("/") / "index.html").exists()
+        response = nginx.get(path)
+        assert response.status == 404, path
+        assert response.body == page, path
+        for name, value in expected.items():
+            assert response.headers.get(name) == value, f"{path}: {name}"
+    assert nginx.get("/assets", "gzip").status == 301
+    assert nginx.get("/assets/", "gzip").body == (nginx.site / "404.html.gz").read_bytes()
+
+
 # --- Chromium through nginx, with the policy enforced ----------------------------------------------
 
 WATCH_VIOLATIONS = """
