@@ -39,9 +39,14 @@ else
     brotli_static="# brotli_static: module not installed; .gz files are still served"
 fi
 access_log=${ACCESS_LOG:-$prefix/access.log}
+if [ "$access_log" = off ]; then
+    access_log_line='s|^\( *\)access_log .*|\1access_log off;|'
+else
+    access_log_line="s|@ACCESS_LOG@|$access_log|"
+fi
 
 sed -e "s|@USER@|$user|" -e "s|@PREFIX@|$prefix|g" -e "s|@LOAD_BROTLI@|$load_brotli|" \
-    -e "s|@BROTLI_STATIC@|$brotli_static|" -e "s|@ACCESS_LOG@|$access_log|" \
+    -e "s|@BROTLI_STATIC@|$brotli_static|" -e "$access_log_line" \
     -e "s|@LISTEN@|$listen|" -e "s|@SITE@|$site|g" "$here/nginx.conf" > "$prefix/nginx.conf"
 
 "$nginx" -t -q -p "$prefix" -c "$prefix/nginx.conf"

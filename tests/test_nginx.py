@@ -78,6 +78,18 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 
     return False
 
 
+def read_when_written(file: Path, needles: list[str], seconds: float = 5.0) -> str:
+    """The file's text once it holds every needle: nginx writes the access log after the response."""
+    deadline = time.monotonic() + seconds
+    text = ""
+    while time.monotonic() < deadline:
+        text = file.read_text(encoding="utf-8") if file.exists() else ""
+        if all(n in text for n in needles):
+            break
+        time.sleep(0.05)
+    return text
+
+
 def require_nginx() -> None:
     if not Path(NGINX).exists():
         if os.environ.get("CI"):
@@ -122,6 +134,14 @@ def nginx(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     """nginx on a free loopback port serving the session's built site, through deploy/run-nginx.sh."""
     with running_nginx(built_site, tmp_path_factory.mktemp("nginx")) as served:
         yield served
+
+
+@pytest.fixture(scope="module")
+def logged_nginx(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, Path]]:
+    """The same, with an access log file (ACCESS_LOG) as on a real server; yields it and the log's path."""
+    work = tmp_path_factory.mktemp("nginx-logged")
+    with running_nginx(built_site, work, env={"ACCESS_LOG": str(work / "access.log")}) as served:
+        yield served, work / "access.log"
 
 
 # Paths that cover every kind of response: pages, assets with and without a hash in the name,
@@ -370,6 +390,25 @@ def test_a_folder_without_an_index_page_gets_the_sites_404_page(nginx: Served) -
             assert response.headers.get(name) == value, f"{path}: {name}"
     assert nginx.get("/assets", "gzip").status == 301
     assert nginx.get("/assets/", "gzip").body == (nginx.site / "404.html.gz").read_bytes()
+
+
+def test_the_logs_never_hold_what_readers_searched(logged_nginx: tuple[Served, Path]) -> None:
+    """Health searches are sensitive: the logs keep paths, never query strings, referrers or browsers."""
+    served, access_log = logged_nginx
+    sent = {"Referer": "http://127.0.0.1/from-a-referring-page", "User-Agent": "reader-agent/1.0"}
+    requests = {"/?h=cramp+pregnant": "/", "/causes/?q=secret": "/causes/",
+                "/no-such-page/?h=cramp+pregnant": "/no-such-page/", "/search/?q=secret": "/search/",
+                "/causes/missing.html?q=secret": "/causes/missing.html", "/causes?q=secret": "/causes"}
+    for path in requests:
+        served.get(path, headers=sent)
+    lines = [f'"GET {p} HTTP/1.1"' for p in requests.values()]
+    logged = read_when_written(access_log, lines)
+    for line in lines:
+        assert line in logged, f"{line} not logged"
+    errors = served.stderr.read_text(encoding="utf-8")
+    for text, name in ((logged, "access log"), (errors, "error log")):
+        for word in ["pregnant", "secret", "h=", "q=", "from-a-referring-page", "reader-agent"]:
+            assert word not in text, f"{word!r} in the {name}"
 
 
 # --- Chromium through nginx, with the policy enforced ----------------------------------------------
