@@ -359,6 +359,25 @@ def test_cache_lifetimes(nginx: Served) -> None:
         assert nginx.get(path).headers["cache-control"] == "public, max-age=31536000, immutable", path
     for path in ["/", "/causes/", "/search/search_index.json", "/assets/site.css", "/sitemap.xml"]:
         assert nginx.get(path).headers["cache-control"] == "public, max-age=300", path
+    # A revalidation (304) and a part of a file (206) keep the file's lifetime.
+    etag = nginx.get("/causes/").headers["etag"]
+    unchanged = nginx.get("/causes/", headers={"If-None-Match": etag})
+    assert unchanged.status == 304 and unchanged.headers["cache-control"] == "public, max-age=300"
+    hashed = postbuild.hashed_assets(nginx.site)[0]
+    part = nginx.get(hashed, headers={"Range": "bytes=0-9"})
+    assert part.status == 206 and part.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_errors_and_redirects_are_never_stored(nginx: Served) -> None:
+    """A cached 404 would hide a page published a minute later; a cached redirect outlives a fix."""
+    answers = {"/no-such-page/": 404, "/causes/missing.html": 404, "/_headers": 404, "/assets/": 404,
+               "/causes": 301, "/assets": 301}
+    for path, status in answers.items():
+        response = nginx.get(path)
+        assert response.status == status, path
+        assert response.headers["cache-control"] == "no-store", path
+    not_allowed = nginx.get("/", method="POST")
+    assert not_allowed.status == 405 and not_allowed.headers["cache-control"] == "no-store"
 
 
 def test_missing_pages_get_the_sites_404_page(nginx: Served) -> None:
