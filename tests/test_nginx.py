@@ -12,8 +12,10 @@ import gzip
 import hashlib
 import http.client
 import os
+import re
 import shutil
 import socket
+import ssl
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -428,6 +430,75 @@ def test_the_logs_never_hold_what_readers_searched(logged_nginx: tuple[Served, P
     for text, name in ((logged, "access log"), (errors, "error log")):
         for word in ["pregnant", "secret", "h=", "q=", "from-a-referring-page", "reader-agent"]:
             assert word not in text, f"{word!r} in the {name}"
+
+
+def enable_https_example(template: str, https_port: int, http_port: int, certificate: Path, key: Path) -> str:
+    """deploy/nginx.conf with its commented HTTPS example switched on, as its comments tell an admin to.
+
+    Loopback ports stand in for 443 and 80, and the IPv6 lines go (the test machine may have no IPv6).
+    """
+    text = template.replace("        listen @LISTEN@;\n", "")
+    text = re.sub(r"^(\s*)#(?=[^\s#])", r"\1", text, flags=re.M)  # `#directive` is commented-out config
+    text = re.sub(r"^\s*listen \[::\]:.*\n", "", text, flags=re.M)
+    text = text.replace("listen 443 ", f"listen 127.0.0.1:{https_port} ")
+    text = text.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+    text = text.replace("/etc/ssl/certs/@SERVER_NAME@.pem", str(certificate))
+    text = text.replace("/etc/ssl/private/@SERVER_NAME@.key", str(key))
+    return text.replace("@SERVER_NAME@", "localhost")
+
+
+def test_the_https_example_serves_the_site_and_plain_http_redirects_to_it(built_site: Path, tmp_path: Path) -> None:
+    openssl = shutil.which("openssl")
+    if not openssl:
+        pytest.skip("openssl is not installed (it makes the test certificate)")
+    certificate, key = tmp_path / "localhost.pem", tmp_path / "localhost.key"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-days", "2", "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(certificate)],
+                   check=True, capture_output=True)
+    deploy = tmp_path / "deploy"
+    deploy.mkdir()
+    shutil.copy(RUN_NGINX, deploy / "run-nginx.sh")
+    template = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    assert "listen 443 ssl http2;" in template and "return 301 https://$host$request_uri;" in template
+    http_port = 0
+
+    def write_config(https_port: int) -> None:
+        nonlocal http_port
+        http_port = free_port()
+        config = enable_https_example(template, https_port, http_port, certificate, key)
+        assert "#listen" not in config and "@SERVER_NAME@" not in config
+        (deploy / "nginx.conf").write_text(config, encoding="utf-8")
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with running_nginx(built_site, tmp_path, script=deploy / "run-nginx.sh", before_start=write_config) as served:
+        connection = http.client.HTTPSConnection("127.0.0.1", served.port, timeout=10, context=context)
+        try:
+            connection.request("GET", "/causes/", headers={"Host": "localhost"})
+            answer = connection.getresponse()
+            headers = {k.lower(): v for k, v in answer.getheaders()}
+            assert answer.status == 200 and answer.read() == (built_site / "causes" / "index.html").read_bytes()
+            assert connection.sock.version() in {"TLSv1.2", "TLSv1.3"}
+        finally:
+            connection.close()
+        for name, value in expected_headers(built_site).items():
+            assert headers.get(name.lower()) == value, name
+        h2 = ssl.create_default_context()
+        h2.check_hostname, h2.verify_mode = False, ssl.CERT_NONE
+        h2.set_alpn_protocols(["h2", "http/1.1"])
+        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as raw, \
+                h2.wrap_socket(raw, server_hostname="localhost") as tls:
+            assert tls.selected_alpn_protocol() == "h2"
+        plain = http.client.HTTPConnection("127.0.0.1", http_port, timeout=10)
+        try:
+            plain.request("GET", "/causes/?q=cramp", headers={"Host": "localhost"})
+            redirect = plain.getresponse()
+            redirect.read()
+            assert redirect.status == 301
+            assert redirect.getheader("Location") == "https://localhost/causes/?q=cramp"
+        finally:
+            plain.close()
 
 
 # --- Chromium through nginx, with the policy enforced ----------------------------------------------
