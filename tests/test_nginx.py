@@ -14,6 +14,7 @@ import http.client
 import os
 import re
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -78,6 +79,14 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 
         except OSError:
             time.sleep(0.05)
     return False
+
+
+def port_is_closed(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return False
+    except OSError:
+        return True
 
 
 def read_when_written(file: Path, needles: list[str], seconds: float = 5.0) -> str:
@@ -499,6 +508,83 @@ def test_the_https_example_serves_the_site_and_plain_http_redirects_to_it(built_
             assert redirect.getheader("Location") == "https://localhost/causes/?q=cramp"
         finally:
             plain.close()
+
+
+# --- deploy/run-nginx.sh -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP"])
+def test_stopping_the_script_stops_nginx_and_removes_its_temporary_prefix(built_site: Path, tmp_path: Path,
+                                                                          signal_name: str) -> None:
+    require_nginx()
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    port = free_port()
+    process = subprocess.Popen(["sh", str(RUN_NGINX), str(built_site), f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "NGINX": NGINX, "TMPDIR": str(temporary)})
+    try:
+        assert wait_for_port(port, process), "nginx did not start"
+        [prefix] = list(temporary.iterdir())
+        assert (prefix / "nginx.conf").is_file() and (prefix / "nginx.pid").is_file()
+        assert Served(built_site, port, prefix).get("/").status == 200
+        process.send_signal(getattr(signal, signal_name))
+        process.wait(timeout=10)
+    finally:
+        stop(process)
+    assert port_is_closed(port), "nginx outlived the script"
+    assert list(temporary.iterdir()) == [], "the temporary prefix was left behind"
+
+
+def test_a_given_prefix_is_kept(built_site: Path, tmp_path: Path) -> None:
+    with running_nginx(built_site, tmp_path, env={"ACCESS_LOG": "off"}) as served:
+        assert served.get("/").status == 200
+    assert (tmp_path / "prefix-0" / "nginx.conf").is_file()
+    # nginx reads $NGINX (the tests' and benchmark's binary) as inherited sockets: the script drops it.
+    assert "[emerg]" not in served.stderr.read_text(encoding="utf-8")
+
+
+def test_a_path_that_nginx_would_misread_is_refused(built_site: Path, tmp_path: Path) -> None:
+    """In nginx.conf, `$` starts a variable even in quotes; the script says so instead of serving the wrong folder."""
+    require_nginx()
+    site = tmp_path / "price$site"
+    shutil.copytree(built_site, site)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    result = subprocess.run(["sh", str(RUN_NGINX), str(site), f"127.0.0.1:{free_port()}"], capture_output=True,
+                            text=True, timeout=30, env={**os.environ, "NGINX": NGINX, "TMPDIR": str(temporary)})
+    assert result.returncode == 1
+    assert "cannot use a path with a $" in result.stderr
+    assert list(temporary.iterdir()) == []
+
+
+def test_a_local_preview_keeps_no_access_log_unless_asked(built_site: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing rotates a preview's log, so it would only grow (ACCESS_LOG=FILE asks for one)."""
+    monkeypatch.delenv("ACCESS_LOG", raising=False)
+    with running_nginx(built_site, tmp_path) as served:
+        for _ in range(3):
+            assert served.get("/?h=cramp").status == 200
+    prefix = tmp_path / "prefix-0"
+    assert "access_log off;" in (prefix / "nginx.conf").read_text(encoding="utf-8")
+    assert not [p for p in prefix.rglob("*") if p.is_file() and "log" in p.name]
+
+
+def test_paths_with_shell_and_sed_metacharacters(built_site: Path, tmp_path: Path) -> None:
+    """`&`, `|` and `\\` mean something to sed; in nginx.conf a space ends a word, `\\` and `"` escape."""
+    odd = tmp_path / 'a & b|c d\\e "f"'
+    site = odd / "site"
+    shutil.copytree(built_site, site)
+    access_log = odd / "access log.txt"
+    with running_nginx(site, odd, env={"ACCESS_LOG": str(access_log)}) as served:
+        expected = {k.lower(): v for k, v in expected_headers(site).items()}
+        for path in ["/", "/causes/", "/no-such-page/"]:
+            response = served.get(path)
+            assert response.status == (404 if "no-such" in path else 200), path
+            for name, value in expected.items():
+                assert response.headers.get(name) == value, f"{path}: {name}"
+        assert served.get("/").body == (site / "index.html").read_bytes()
+        assert '"GET /causes/ HTTP/1.1"' in read_when_written(access_log, ["/causes/"])
+    assert (odd / "prefix-0" / "nginx.conf").is_file()
 
 
 # --- Chromium through nginx, with the policy enforced ----------------------------------------------
