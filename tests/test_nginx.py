@@ -1,8 +1,9 @@
 """The built site served for real: Debian's nginx with deploy/nginx.conf, as `make serve-prod` runs it.
 
 Every response carries the security headers, precompressed files are sent to browsers that accept
-them, the 404 page is the site's own, and Chromium loads pages and runs the search under the
-enforced Content-Security-Policy without a single violation.
+them, the 404 page is the site's own, errors are never cached, the logs hold no searches, and
+Chromium loads pages and runs the search under the enforced Content-Security-Policy without a
+single violation.
 """
 
 from __future__ import annotations
