@@ -1,8 +1,9 @@
 """The built site served for real: Debian's nginx with deploy/nginx.conf, as `make serve-prod` runs it.
 
 Every response carries the security headers, precompressed files are sent to browsers that accept
-them, the 404 page is the site's own, and Chromium loads pages and runs the search under the
-enforced Content-Security-Policy without a single violation.
+them, the 404 page is the site's own, errors are never cached, the logs hold no searches, and
+Chromium loads pages and runs the search under the enforced Content-Security-Policy without a
+single violation.
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ import gzip
 import hashlib
 import http.client
 import os
+import re
 import shutil
+import signal
 import socket
+import ssl
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,20 +52,21 @@ class Response:
 class Served:
     site: Path
     port: int
+    stderr: Path  # nginx's error log (run-nginx.sh sends it to stderr)
 
     def url(self, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def get(self, path: str, accept_encoding: str | None = None) -> Response:
+    def get(self, path: str, accept_encoding: str | None = None, headers: dict[str, str] | None = None,
+            method: str = "GET") -> Response:
+        sent = {**({"Accept-Encoding": accept_encoding} if accept_encoding else {}), **(headers or {})}
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
-            connection.request("GET", path, headers={"Accept-Encoding": accept_encoding} if accept_encoding else {})
+            connection.request(method, path, headers=sent)
             answer = connection.getresponse()
             return Response(answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read())
         finally:
             connection.close()
-
-
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 10.0) -> bool:
@@ -76,32 +82,78 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 
     return False
 
 
+def port_is_closed(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return False
+    except OSError:
+        return True
 
 
-@pytest.fixture(scope="session")
-def nginx(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """nginx on a free loopback port serving the session's built site, through deploy/run-nginx.sh."""
+def read_when_written(file: Path, needles: list[str], seconds: float = 5.0) -> str:
+    """The file's text once it holds every needle: nginx writes the access log after the response."""
+    deadline = time.monotonic() + seconds
+    text = ""
+    while time.monotonic() < deadline:
+        text = file.read_text(encoding="utf-8") if file.exists() else ""
+        if all(n in text for n in needles):
+            break
+        time.sleep(0.05)
+    return text
+
+
+def require_nginx() -> None:
     if not Path(NGINX).exists():
         if os.environ.get("CI"):
             pytest.fail("nginx is missing; the nginx tests may not be skipped in CI (make test installs it)")
         pytest.skip("nginx is not installed (apt-get install nginx libnginx-mod-http-brotli-static)")
+
+
+@contextmanager
+def running_nginx(site: Path, work: Path, env: dict[str, str] | None = None, own_prefix: bool = True,
+                  script: Path = RUN_NGINX, before_start: Callable[[int], None] | None = None) -> Iterator[Served]:
+    """deploy/run-nginx.sh serving `site` on a free loopback port, stopped at the end of the block.
+
+    Its stderr goes to `work`; so does its prefix unless own_prefix is False (then the script makes one).
+    before_start(port) runs before each start, for tests that write their own config.
+    """
+    require_nginx()
     errors = ""
-    for _ in range(3):  # another process may take the free port between finding and binding it
+    for attempt in range(3):  # another process may take the free port between finding and binding it
         port = free_port()
-        prefix = tmp_path_factory.mktemp("nginx")
-        log = prefix / "stderr.log"
+        if before_start:
+            before_start(port)
+        log = work / f"stderr-{attempt}.log"
+        args = ["sh", str(script), str(site), f"127.0.0.1:{port}"]
+        if own_prefix:
+            args.append(str(work / f"prefix-{attempt}"))
         with log.open("w", encoding="utf-8") as stderr:
-            process = subprocess.Popen(["sh", str(RUN_NGINX), str(built_site), f"127.0.0.1:{port}", str(prefix)],
-                                       stdout=subprocess.DEVNULL, stderr=stderr, env={**os.environ, "NGINX": NGINX})
+            process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=stderr,
+                                       env={**os.environ, "NGINX": NGINX, **(env or {})})
         if wait_for_port(port, process):
             try:
-                yield Served(built_site, port)
+                yield Served(site, port, log)
             finally:
                 stop(process)
             return
         stop(process)
         errors += log.read_text(encoding="utf-8")
     pytest.fail(f"nginx did not start:\n{errors}")
+
+
+@pytest.fixture(scope="session")
+def nginx(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """nginx on a free loopback port serving the session's built site, through deploy/run-nginx.sh."""
+    with running_nginx(built_site, tmp_path_factory.mktemp("nginx")) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def logged_nginx(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, Path]]:
+    """The same, with an access log file (ACCESS_LOG) as on a real server; yields it and the log's path."""
+    work = tmp_path_factory.mktemp("nginx-logged")
+    with running_nginx(built_site, work, env={"ACCESS_LOG": str(work / "access.log")}) as served:
+        yield served, work / "access.log"
 
 
 # Paths that cover every kind of response: pages, assets with and without a hash in the name,
@@ -330,6 +382,25 @@ def test_cache_lifetimes(nginx: Served) -> None:
         assert nginx.get(path).headers["cache-control"] == "public, max-age=31536000, immutable", path
     for path in ["/", "/causes/", "/search/search_index.json", "/assets/site.css", "/sitemap.xml"]:
         assert nginx.get(path).headers["cache-control"] == "public, max-age=300", path
+    # A revalidation (304) and a part of a file (206) keep the file's lifetime.
+    etag = nginx.get("/causes/").headers["etag"]
+    unchanged = nginx.get("/causes/", headers={"If-None-Match": etag})
+    assert unchanged.status == 304 and unchanged.headers["cache-control"] == "public, max-age=300"
+    hashed = postbuild.hashed_assets(nginx.site)[0]
+    part = nginx.get(hashed, headers={"Range": "bytes=0-9"})
+    assert part.status == 206 and part.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_errors_and_redirects_are_never_stored(nginx: Served) -> None:
+    """A cached 404 would hide a page published a minute later; a cached redirect outlives a fix."""
+    answers = {"/no-such-page/": 404, "/causes/missing.html": 404, "/_headers": 404, "/assets/": 404,
+               "/causes": 301, "/assets": 301}
+    for path, status in answers.items():
+        response = nginx.get(path)
+        assert response.status == status, path
+        assert response.headers["cache-control"] == "no-store", path
+    not_allowed = nginx.get("/", method="POST")
+    assert not_allowed.status == 405 and not_allowed.headers["cache-control"] == "no-store"
 
 
 def test_missing_pages_get_the_sites_404_page(nginx: Served) -> None:
@@ -346,6 +417,186 @@ def test_a_folder_without_slash_redirects_relatively(nginx: Served) -> None:
     response = nginx.get("/causes")
     assert response.status == 301
     assert response.headers["location"] == "/causes/"
+
+
+def test_a_folder_without_an_index_page_gets_the_sites_404_page(nginx: Served) -> None:
+    """Not nginx's own 403 page, and with the same headers as every other answer."""
+    page = (nginx.site / "404.html").read_bytes()
+    expected = {k.lower(): v for k, v in expected_headers(nginx.site).items()}
+    for path in ["/assets/", "/search/", "/assets/javascripts/lunr/", "/search/?q=cramp"]:
+        assert not (nginx.site / path.split("?")[0].lstrip("/") / "index.html").exists()
+        response = nginx.get(path)
+        assert response.status == 404, path
+        assert response.body == page, path
+        for name, value in expected.items():
+            assert response.headers.get(name) == value, f"{path}: {name}"
+    assert nginx.get("/assets", "gzip").status == 301
+    assert nginx.get("/assets/", "gzip").body == (nginx.site / "404.html.gz").read_bytes()
+
+
+def test_the_logs_never_hold_what_readers_searched(logged_nginx: tuple[Served, Path]) -> None:
+    """Health searches are sensitive: the logs keep paths, never query strings, referrers or browsers."""
+    served, access_log = logged_nginx
+    sent = {"Referer": "http://127.0.0.1/from-a-referring-page", "User-Agent": "reader-agent/1.0"}
+    requests = {"/?h=cramp+pregnant": "/", "/causes/?q=secret": "/causes/",
+                "/no-such-page/?h=cramp+pregnant": "/no-such-page/", "/search/?q=secret": "/search/",
+                "/causes/missing.html?q=secret": "/causes/missing.html", "/causes?q=secret": "/causes"}
+    for path in requests:
+        served.get(path, headers=sent)
+    lines = [f'"GET {p} HTTP/1.1"' for p in requests.values()]
+    logged = read_when_written(access_log, lines)
+    for line in lines:
+        assert line in logged, f"{line} not logged"
+    errors = served.stderr.read_text(encoding="utf-8")
+    for text, name in ((logged, "access log"), (errors, "error log")):
+        for word in ["pregnant", "secret", "h=", "q=", "from-a-referring-page", "reader-agent"]:
+            assert word not in text, f"{word!r} in the {name}"
+
+
+def enable_https_example(template: str, https_port: int, http_port: int, certificate: Path, key: Path) -> str:
+    """deploy/nginx.conf with its commented HTTPS example switched on, as its comments tell an admin to.
+
+    Loopback ports stand in for 443 and 80, and the IPv6 lines go (the test machine may have no IPv6).
+    """
+    text = template.replace("        listen @LISTEN@;\n", "")
+    text = re.sub(r"^(\s*)#(?=[^\s#])", r"\1", text, flags=re.M)  # `#directive` is commented-out config
+    text = re.sub(r"^\s*listen \[::\]:.*\n", "", text, flags=re.M)
+    text = text.replace("listen 443 ", f"listen 127.0.0.1:{https_port} ")
+    text = text.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+    text = text.replace("/etc/ssl/certs/@SERVER_NAME@.pem", str(certificate))
+    text = text.replace("/etc/ssl/private/@SERVER_NAME@.key", str(key))
+    return text.replace("@SERVER_NAME@", "localhost")
+
+
+def test_the_https_example_serves_the_site_and_plain_http_redirects_to_it(built_site: Path, tmp_path: Path) -> None:
+    openssl = shutil.which("openssl")
+    if not openssl:
+        pytest.skip("openssl is not installed (it makes the test certificate)")
+    certificate, key = tmp_path / "localhost.pem", tmp_path / "localhost.key"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-days", "2", "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(certificate)],
+                   check=True, capture_output=True)
+    deploy = tmp_path / "deploy"
+    deploy.mkdir()
+    shutil.copy(RUN_NGINX, deploy / "run-nginx.sh")
+    template = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    assert "listen 443 ssl http2;" in template and "return 301 https://$host$request_uri;" in template
+    http_port = 0
+
+    def write_config(https_port: int) -> None:
+        nonlocal http_port
+        http_port = free_port()
+        config = enable_https_example(template, https_port, http_port, certificate, key)
+        assert "#listen" not in config and "@SERVER_NAME@" not in config
+        (deploy / "nginx.conf").write_text(config, encoding="utf-8")
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with running_nginx(built_site, tmp_path, script=deploy / "run-nginx.sh", before_start=write_config) as served:
+        connection = http.client.HTTPSConnection("127.0.0.1", served.port, timeout=10, context=context)
+        try:
+            connection.request("GET", "/causes/", headers={"Host": "localhost"})
+            answer = connection.getresponse()
+            headers = {k.lower(): v for k, v in answer.getheaders()}
+            assert answer.status == 200 and answer.read() == (built_site / "causes" / "index.html").read_bytes()
+            assert connection.sock.version() in {"TLSv1.2", "TLSv1.3"}
+        finally:
+            connection.close()
+        for name, value in expected_headers(built_site).items():
+            assert headers.get(name.lower()) == value, name
+        h2 = ssl.create_default_context()
+        h2.check_hostname, h2.verify_mode = False, ssl.CERT_NONE
+        h2.set_alpn_protocols(["h2", "http/1.1"])
+        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as raw, \
+                h2.wrap_socket(raw, server_hostname="localhost") as tls:
+            assert tls.selected_alpn_protocol() == "h2"
+        plain = http.client.HTTPConnection("127.0.0.1", http_port, timeout=10)
+        try:
+            plain.request("GET", "/causes/?q=cramp", headers={"Host": "localhost"})
+            redirect = plain.getresponse()
+            redirect.read()
+            assert redirect.status == 301
+            assert redirect.getheader("Location") == "https://localhost/causes/?q=cramp"
+        finally:
+            plain.close()
+
+
+# --- deploy/run-nginx.sh -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP"])
+def test_stopping_the_script_stops_nginx_and_removes_its_temporary_prefix(built_site: Path, tmp_path: Path,
+                                                                          signal_name: str) -> None:
+    require_nginx()
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    port = free_port()
+    process = subprocess.Popen(["sh", str(RUN_NGINX), str(built_site), f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "NGINX": NGINX, "TMPDIR": str(temporary)})
+    try:
+        assert wait_for_port(port, process), "nginx did not start"
+        [prefix] = list(temporary.iterdir())
+        assert (prefix / "nginx.conf").is_file() and (prefix / "nginx.pid").is_file()
+        assert Served(built_site, port, prefix).get("/").status == 200
+        process.send_signal(getattr(signal, signal_name))
+        process.wait(timeout=10)
+    finally:
+        stop(process)
+    assert port_is_closed(port), "nginx outlived the script"
+    assert list(temporary.iterdir()) == [], "the temporary prefix was left behind"
+
+
+def test_a_given_prefix_is_kept(built_site: Path, tmp_path: Path) -> None:
+    with running_nginx(built_site, tmp_path, env={"ACCESS_LOG": "off"}) as served:
+        assert served.get("/").status == 200
+    assert (tmp_path / "prefix-0" / "nginx.conf").is_file()
+    # nginx reads $NGINX (the tests' and benchmark's binary) as inherited sockets: the script drops it.
+    assert "[emerg]" not in served.stderr.read_text(encoding="utf-8")
+
+
+def test_a_path_that_nginx_would_misread_is_refused(built_site: Path, tmp_path: Path) -> None:
+    """In nginx.conf, `$` starts a variable even in quotes; the script says so instead of serving the wrong folder."""
+    require_nginx()
+    site = tmp_path / "price$site"
+    shutil.copytree(built_site, site)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    result = subprocess.run(["sh", str(RUN_NGINX), str(site), f"127.0.0.1:{free_port()}"], capture_output=True,
+                            text=True, timeout=30, env={**os.environ, "NGINX": NGINX, "TMPDIR": str(temporary)})
+    assert result.returncode == 1
+    assert "cannot use a path with a $" in result.stderr
+    assert list(temporary.iterdir()) == []
+
+
+def test_a_local_preview_keeps_no_access_log_unless_asked(built_site: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing rotates a preview's log, so it would only grow (ACCESS_LOG=FILE asks for one)."""
+    monkeypatch.delenv("ACCESS_LOG", raising=False)
+    with running_nginx(built_site, tmp_path) as served:
+        for _ in range(3):
+            assert served.get("/?h=cramp").status == 200
+    prefix = tmp_path / "prefix-0"
+    assert "access_log off;" in (prefix / "nginx.conf").read_text(encoding="utf-8")
+    assert not [p for p in prefix.rglob("*") if p.is_file() and "log" in p.name]
+
+
+def test_paths_with_shell_and_sed_metacharacters(built_site: Path, tmp_path: Path) -> None:
+    """`&`, `|` and `\\` mean something to sed; in nginx.conf a space ends a word, `\\` and `"` escape."""
+    odd = tmp_path / 'a & b|c d\\e "f"'
+    site = odd / "site"
+    shutil.copytree(built_site, site)
+    access_log = odd / "access log.txt"
+    with running_nginx(site, odd, env={"ACCESS_LOG": str(access_log)}) as served:
+        expected = {k.lower(): v for k, v in expected_headers(site).items()}
+        for path in ["/", "/causes/", "/no-such-page/"]:
+            response = served.get(path)
+            assert response.status == (404 if "no-such" in path else 200), path
+            for name, value in expected.items():
+                assert response.headers.get(name) == value, f"{path}: {name}"
+        assert served.get("/").body == (site / "index.html").read_bytes()
+        assert '"GET /causes/ HTTP/1.1"' in read_when_written(access_log, ["/causes/"])
+    assert (odd / "prefix-0" / "nginx.conf").is_file()
 
 
 # --- Chromium through nginx, with the policy enforced ----------------------------------------------
