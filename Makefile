@@ -54,13 +54,14 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $@
 
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser.
-# The nginx tests serve the built site with Debian's nginx and its brotli_static module.
+# The nginx tests serve the built site with Debian's nginx and its brotli_static module (and openssl
+# makes a throwaway certificate for the HTTPS example).
 browser:
-	@{ command -v chromium && test -x /usr/sbin/nginx \
+	@{ command -v chromium && test -x /usr/sbin/nginx && command -v openssl \
 	  && test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so; } >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium, nginx and libnginx-mod-http-brotli-static for the browser tests"; \
+	  echo "Installing Debian's chromium, nginx, libnginx-mod-http-brotli-static and openssl for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx \
-	    libnginx-mod-http-brotli-static >/dev/null; }
+	    libnginx-mod-http-brotli-static openssl >/dev/null; }
 
 clean:
 	rm -rf site .site-new* .site-old .site.lock
