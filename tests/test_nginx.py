@@ -486,6 +486,8 @@ def test_the_https_example_serves_the_site_and_plain_http_redirects_to_it(built_
     def write_config(https_port: int) -> None:
         nonlocal http_port
         http_port = free_port()
+        while http_port == https_port:  # two free ports, not the same one twice
+            http_port = free_port()
         config = enable_https_example(template, https_port, http_port, certificate, key)
         assert "#listen" not in config and "@SERVER_NAME@" not in config
         (deploy / "nginx.conf").write_text(config, encoding="utf-8")
@@ -636,7 +638,7 @@ def test_pages_load_under_the_policy_without_violations(browser: Any, nginx: Ser
                 page.locator("label.md-header__button[for=__drawer]").click()
                 page.wait_for_timeout(300)
             else:  # a glossary tooltip positions itself through the CSSOM
-                term = page.locator("article abbr[title]").first
+                term = page.locator("article abbr[title]:visible").first  # not one folded inside <details>
                 if term.count():
                     term.hover()
                     page.wait_for_timeout(200)
