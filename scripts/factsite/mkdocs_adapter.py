@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from . import export
 from .problems import errors, report
 from .render import atom_feed, nav, publisher_section, render_site
 from .validate import check
@@ -61,8 +62,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(name) is not None:
             raise PluginError(f"docs/{name} clashes with a page generated from content/: rename or remove it")
         files.append(File.generated(config, name, content=markdown))
-    files.append(File.generated(config, "feed.xml", content=atom_feed(_state["site"], config.site_url or "/",
-                                                                       config.site_name)))
+    site = _state["site"]
+    files.append(File.generated(config, "feed.xml", content=atom_feed(site, config.site_url or "/", config.site_name)))
+    # Open data for anyone who republishes the facts with their citations.
+    files.append(File.generated(config, f"{export.FOLDER}/content.json", content=export.content_json(site)))
+    files.append(File.generated(config, f"{export.FOLDER}/schema.json", content=export.schema_json()))
     return files
 
 

@@ -1,0 +1,57 @@
+"""Open data: the checked content as versioned JSON, with a JSON Schema, for anyone who republishes it.
+
+`site/api/v1/content.json` holds every page (its claims with their sources and labels, its warning
+signs with their tiers, its reviews and changes), the bibliography, the glossary and the evidence
+labels; `site/api/v1/schema.json` is the JSON Schema of that file, generated from the same pydantic
+models the check uses, so the two cannot drift apart. Version 1 only ever gains optional fields;
+anything else is a new version beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .schema import EvidenceEntry, FactFile, GlossaryEntry, Slug, Source
+from .validate import Site
+
+VERSION = 1
+FOLDER = f"api/v{VERSION}"
+
+
+class ExportedPage(FactFile):
+    """A fact file as published: its slug and address beside everything it says."""
+
+    slug: Slug
+    path: str  # the page's address on the site, relative to its root: "" or "causes/"
+
+
+class Export(BaseModel):
+    """The whole of content.json."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="Leg cramps guide content")
+
+    version: Literal[1]
+    pages: list[ExportedPage]
+    sources: list[Source]
+    glossary: list[GlossaryEntry]
+    evidence: list[EvidenceEntry]
+
+
+def export(site: Site) -> Export:
+    pages = [ExportedPage(**p.facts.model_dump(), slug=p.slug, path="" if p.slug == "index" else f"{p.slug}/")
+             for p in sorted(site.pages, key=lambda p: (p.facts.page.order, p.slug))]
+    return Export(version=VERSION, pages=pages, sources=sorted(site.sources.values(), key=lambda s: s.id),
+                  glossary=list(site.glossary), evidence=sorted(site.evidence.values(), key=lambda e: e.id))
+
+
+def content_json(site: Site) -> str:
+    return json.dumps(export(site).model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=1) + "\n"
+
+
+def schema_json() -> str:
+    schema = Export.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return json.dumps(schema, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
