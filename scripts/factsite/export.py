@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from .schema import EvidenceEntry, FactFile, GlossaryEntry, Slug, Source
 from .validate import Site
 
-VERSION = 1
+VERSION: Literal[1] = 1
 FOLDER = f"api/v{VERSION}"
 
 
