@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve serve-prod test check build lint golden browser clean
+.PHONY: serve serve-prod test test-fast check build lint golden browser clean
 
 # Serve the site with live reload at http://127.0.0.1:8000 (edits to content/ and data/ rebuild it).
 serve: $(STAMP)
@@ -15,6 +15,11 @@ serve: $(STAMP)
 # Set up, then run every test (unit, golden, built site, browser, lint).
 test: $(STAMP) browser
 	$(BIN)/pytest
+
+# The unit layer only (loader, schema and rules, every pinned editor message, templates and golden
+# pages, README checks): no build, no browser. The quick loop while changing code; `make test` is the gate.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q tests/test_load.py tests/test_validate.py tests/test_render.py tests/test_docs.py
 
 # Validate content/ and data/ only; lists every problem.
 check: $(STAMP)

@@ -22,17 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import brotli  # a pinned dependency of the project
 from bs4 import BeautifulSoup
 
 from factsite.cli import cmd_build
 from factsite.loopback import serve_folder
 
 from .results import publish
-
-try:
-    import brotli
-except ImportError:  # pragma: no cover
-    brotli = None
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -71,7 +67,7 @@ def gz_size(data: bytes) -> int:
 
 
 def br_size(data: bytes) -> int:
-    return len(brotli.compress(data, quality=11)) if brotli else 0
+    return len(brotli.compress(data, quality=11))
 
 
 def kind_of(path: str) -> str:

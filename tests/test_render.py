@@ -100,3 +100,21 @@ def test_sources_lists_say_what_was_read_and_where() -> None:
     line = next(x for x in pages["index.md"].splitlines() if 'id="source-nhs-leg-cramps"' in x)
     assert "(checked 22 November 2026 against the full text on the publisher's site)" in line
     assert "accessed" not in pages["sources.md"]
+
+
+def test_every_closed_list_has_wording_for_exactly_the_values_the_schema_allows() -> None:
+    """A new source type or tier with no wording would silently vanish from its page."""
+    import typing
+
+    from factsite import schema
+    from factsite.render import environment
+
+    labels = environment().get_template("_labels.md.j2").module
+    expected = {
+        "EVIDENCE": schema.Evidence, "RECOMMENDATION": schema.Recommendation, "TIER_HEADING": schema.Tier,
+        "TIER_SHORT": schema.Tier, "SOURCE_KINDS": schema.SourceType, "SEEN_WHAT": schema.SeenWhat,
+        "SEEN_AT": schema.SeenFrom,
+    }
+    for name, literal in expected.items():
+        assert set(getattr(labels, name)) == set(typing.get_args(literal)), name
+    assert list(labels.TIERS) == list(typing.get_args(schema.Tier))

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from benchmarks.search_quality import QUERIES, SearchBox, load_queries, slug_of
+from benchmarks.search_quality import QUERIES, SearchBox, heldout_split, load_heldout, load_queries, slug_of
 from factsite.validate import check
 
 from .conftest import ROOT
@@ -128,3 +128,16 @@ def test_search_makes_no_request_beyond_loopback(browser: Any, served_site: Call
     assert any("/workers/search." in u for u in urls), "the search worker was never loaded"
     others = sorted({u for u in urls if urlsplit(u).hostname != "127.0.0.1"})
     assert not others, f"requests to other hosts: {others}"
+
+
+def test_the_held_out_set_names_real_pages_and_splits_the_same_way_every_time() -> None:
+    site = check(ROOT).site
+    assert site is not None
+    slugs = {p.slug for p in site.pages} | {"glossary", "sources", "symptom-index", "about"}
+    queries = load_heldout()
+    assert len(queries) >= 200
+    assert not [q.query for q in queries if not q.accepted <= slugs]
+    assert len({q.query.lower() for q in queries}) == len(queries)
+    tune, test = heldout_split(queries)
+    assert (tune, test) == heldout_split(load_heldout())
+    assert not {q.query for q in tune} & {q.query for q in test} and len(tune) + len(test) == len(queries)

@@ -43,7 +43,6 @@ GENERATED = (HEADERS_FILE, NGINX_INCLUDE)
 # Text formats worth compressing. Images and fonts are compressed already; source maps (.map) are
 # fetched only by a developer's browser tools and would double the time this step takes.
 TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".webmanifest"})
-COMPRESSED_SUFFIXES = (".gz", ".br")
 
 # Material's built assets carry a content hash in their names (bundle.a5f9d56c.min.js): a new
 # build gives a new name, so a browser may keep them for a year without asking again.

@@ -80,7 +80,6 @@ class Page:
     slug: str
     path: str  # as editors see it, e.g. content/causes.yml
     facts: FactFile
-    grade: float
 
 
 @dataclass
@@ -615,7 +614,7 @@ def check(root: Path, today: date | None = None, site_url: str | None = None) ->
     if errors(problems) or sources is None or glossary is None or evidence is None:
         return Result(None, problems, grades, hardest)
     site = Site(
-        pages=[Page(Path(d.path).stem, d.path, f, grades[d.path]) for d, f in pages],
+        pages=[Page(Path(d.path).stem, d.path, f) for d, f in pages],
         sources=known_sources,
         glossary=list(glossary),
         evidence=known_evidence,
