@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from factsite.validate import WARNING_PAGE
+from factsite.model import WARNING_PAGE
 
 from .test_site import TOPICS
 

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.utils.yaml import yaml_load
 
-from factsite.validate import WARNING_PAGE
+from factsite.model import WARNING_PAGE
 
 from .conftest import ROOT
 from .test_site import SITE, TOPICS, all_pages, soup_of

@@ -8,7 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from factsite.cli import cmd_build
-from factsite.validate import WARNING_PAGE, check
+from factsite.model import WARNING_PAGE
+from factsite.validate import check
 
 from .conftest import ROOT, copy_project
 

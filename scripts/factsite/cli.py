@@ -51,7 +51,7 @@ def cmd_check(root: Path, quiet: bool = False) -> int:
         print("Check failed: nothing was built. Fix the problems above and run it again.", file=sys.stderr)
         return 1
     assert result.site is not None
-    n_claims = sum(len(p.facts.claims()) + len(p.facts.signs) for p in result.site.pages)
+    n_claims = sum(len(p.facts.cited()) for p in result.site.pages)
     print(f"OK: {len(result.site.pages)} pages, {n_claims} claims, {len(result.site.sources)} sources, "
           "every claim cited.")
     return 0

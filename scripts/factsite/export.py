@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from .model import Site
 from .schema import EvidenceEntry, FactFile, GlossaryEntry, Slug, Source
-from .validate import Site
 
 VERSION: Literal[1] = 1
 FOLDER = f"api/v{VERSION}"

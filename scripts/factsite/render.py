@@ -19,8 +19,8 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 from markupsafe import escape
 
-from .schema import Change, Claim, FactFile, Publisher, Sign
-from .validate import WARNING_PAGE, Page, Site
+from .model import WARNING_PAGE, Page, Site
+from .schema import Change, Claim, Publisher, Sign
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -126,10 +126,6 @@ class Citations:
         return sorted((self.order.index(sid) + 1, sid) for sid in set(item.sources))
 
 
-def _cited_items(facts: FactFile) -> list[Claim | Sign]:
-    return [*facts.claims(), *facts.signs]
-
-
 def glossary_lines(site: Site, markdown: str) -> list[tuple[str, str]]:
     """Glossary terms that appear in the page, for hover definitions (Markdown abbreviations)."""
     return [(g.term, g.definition) for g in site.glossary
@@ -140,7 +136,7 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
     facts = page.facts
     signs = site.page(WARNING_PAGE)
     sign_by_id = {s.id: s for s in signs.facts.signs} if signs else {}
-    cites = Citations(_cited_items(facts))
+    cites = Citations(facts.cited())
     review = max(facts.reviews, key=lambda r: r.date) if facts.reviews else None
     body = env.get_template("page.md.j2").render(
         page=page,
@@ -168,7 +164,7 @@ def render_site(site: Site) -> dict[str, str]:
     pages = {f"{p.slug}.md": render_page(p, site, env) for p in site.pages}
     cited_by: dict[str, list[Page]] = {sid: [] for sid in site.sources}
     for p in site.pages:
-        for sid in Citations(_cited_items(p.facts)).order:
+        for sid in Citations(p.facts.cited()).order:
             cited_by[sid].append(p)
     terms = sorted({(t.strip(), p.slug, p.facts.page.title) for p in site.pages for t in p.facts.page.search_terms},
                    key=lambda t: (t[0].lower(), t[2]))

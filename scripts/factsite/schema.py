@@ -268,6 +268,10 @@ class FactFile(Strict):
     def claims(self) -> list[Claim]:
         return [*self.summary, *(c for s in self.sections for c in s.claims)]
 
+    def cited(self) -> list[Claim | Sign]:
+        """Everything on the page that cites sources, in page order: claims, then warning signs."""
+        return [*self.claims(), *self.signs]
+
 
 class Seen(Strict):
     """What the editor actually read when checking claims against a source."""

@@ -26,6 +26,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import history, readability
 from .load import DataPath, Document, dotted, load_file, load_text
+from .model import WARNING_PAGE, Page, Site
 from .problems import Location, Problem, errors
 from .schema import (
     Claim,
@@ -39,7 +40,6 @@ from .schema import (
     SourceList,
 )
 
-WARNING_PAGE = "when-to-see-a-doctor"  # the page that holds the signs, and every page links to
 MAX_GRADE = 8.0  # a page as a whole
 MAX_SENTENCE_GRADE = 12.0  # one sentence: a page can average grade 6 and still hide a grade-17 sentence
 MIN_GRADED_WORDS = 8  # a grade for "Trials disagree." (14.7) measures one long word, not a hard sentence
@@ -73,27 +73,6 @@ class Sentence:
     grade: float
     text: str
     where: Location
-
-
-@dataclass(frozen=True)
-class Page:
-    slug: str
-    path: str  # as editors see it, e.g. content/causes.yml
-    facts: FactFile
-
-
-@dataclass
-class Site:
-    """Everything the renderer needs, all checked."""
-
-    pages: list[Page]
-    sources: dict[str, Source]
-    glossary: list[GlossaryEntry]
-    evidence: dict[str, EvidenceEntry] = field(default_factory=dict)
-    publisher: Publisher | None = None
-
-    def page(self, slug: str) -> Page | None:
-        return next((p for p in self.pages if p.slug == slug), None)
 
 
 @dataclass

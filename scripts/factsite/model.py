@@ -1,0 +1,34 @@
+"""The checked site as the renderer, the exporter and the MkDocs adapter see it.
+
+validate.check() builds it only when every rule passes, so everything downstream can rely on it:
+each cited id exists, each page's warning signs resolve, each label fits its definition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .schema import EvidenceEntry, FactFile, GlossaryEntry, Publisher, Source
+
+WARNING_PAGE = "when-to-see-a-doctor"  # the page that holds the signs, and every page links to
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    path: str  # as editors see it, e.g. content/causes.yml
+    facts: FactFile
+
+
+@dataclass
+class Site:
+    """Everything the renderer needs, all checked."""
+
+    pages: list[Page]
+    sources: dict[str, Source]
+    glossary: list[GlossaryEntry]
+    evidence: dict[str, EvidenceEntry] = field(default_factory=dict)
+    publisher: Publisher | None = None
+
+    def page(self, slug: str) -> Page | None:
+        return next((p for p in self.pages if p.slug == slug), None)
