@@ -13,8 +13,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import types
-import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,10 +20,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from . import history, readability
 from .load import DataPath, Document, dotted, load_file, load_text
+from .messages import schema_problem
 from .model import WARNING_PAGE, Page, Site
 from .problems import Location, Problem, errors
 from .schema import (
@@ -87,115 +86,11 @@ class Result:
         return self.site is not None and not errors(self.problems)
 
 
-# --- schema errors -> editor messages ------------------------------------------------
-
-_FIXED = {
-    "sources": ("a claim needs at least one source", "add an id from data/sources.yml"),
-    "claims": ("a section needs at least one claim", "add a claim, or remove the section"),
-    "search_terms": ("the page needs at least one search term", "add words a reader might type"),
-}
-
-
-def _field_type(root: Any, loc: tuple[str | int, ...]) -> Any:
-    """The declared type at `loc` inside `root`, to suggest keys that do exist."""
-    current = root
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(part, int):
-            args = typing.get_args(current)
-            current = args[0] if args else None
-        elif isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
-            current = current.model_fields[part].annotation
-        else:
-            return None
-    return _unwrap(current)
-
-
-def _unwrap(tp: Any) -> Any:
-    """Strip Annotated[...] and Optional[...] down to the useful type."""
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
-            tp = next(a for a in typing.get_args(tp) if a is not type(None))
-        else:
-            return tp
-
-
-def _data_loc(data: Any, raw: tuple[str | int, ...]) -> DataPath:
-    """pydantic's error location, keeping only steps into the editor's data.
-
-    pydantic adds steps such as 'function-after[...]' for validators; the last step may
-    also name a key that is missing from the data, and that one is kept.
-    """
-    out: list[str | int] = []
-    node = data
-    for i, part in enumerate(raw):
-        in_dict = isinstance(node, dict) and part in node
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if in_dict or in_list:
-            node = node[part]
-        elif i < len(raw) - 1:
-            continue
-        out.append(part)
-    return tuple(out)
-
-
-def _schema_problem(doc: Document, root: Any, err: Any) -> Problem:
-    loc = _data_loc(doc.data, tuple(err["loc"]))
-    kind, ctx, name = err["type"], err.get("ctx") or {}, next((p for p in reversed(loc) if isinstance(p, str)), "")
-    value = err.get("input")
-    if kind == "extra_forbidden":
-        parent = _field_type(root, loc[:-1])
-        if loc[-1] in ("evidence", "recommendation") and parent is Claim:
-            return Problem(doc.where(loc, key=True), dotted(loc), "a claim cannot carry a label of its own",
-                           "label the treatment once in data/evidence.yml and name it here with 'about: <id>'")
-        known = list(parent.model_fields) if isinstance(parent, type) and issubclass(parent, BaseModel) else []
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(known)}"
-        return Problem(doc.where(loc, key=True), dotted(loc), f"unknown key '{loc[-1]}'", hint)
-    if kind == "content" and ctx.get("at"):
-        loc = (*loc, ctx["at"])
-    where = doc.where(loc)
-    if kind == "missing":
-        if name in _FIXED:
-            return Problem(where, dotted(loc), *_FIXED[name])
-        guide = f"the comment at the top of {doc.path} lists" if doc.path.startswith("data/") else \
-            "content/_example.yml shows"
-        return Problem(where, dotted(loc), f"'{name}' is missing", f"add it; {guide} every field")
-    if kind == "content":
-        return Problem(where, dotted(loc), ctx["message"], ctx["hint"])
-    if kind == "too_short" and name in _FIXED:
-        return Problem(where, dotted(loc), *_FIXED[name])
-    too_long = (f"the text is too long ({len(str(value))} characters, at most {ctx.get('max_length')})",
-                "split it into shorter claims" if name in ("text", "myth", "sign", "meaning") else "shorten it")
-    simple = {
-        "string_type": ("expected text", "write it as text; quote it if it starts with a symbol"),
-        "list_type": ("expected a list", "write it as [a, b] or as lines starting with '- '"),
-        "int_type": ("expected a whole number", "write digits only, without quotes"),
-        "model_type": ("expected a set of keys and values", "see content/_example.yml for the shape"),
-        "dict_type": ("expected a set of keys and values", "see content/_example.yml for the shape"),
-        "string_pattern_mismatch": (
-            (f"'{value}' is not a valid search term", "use only letters, digits, spaces, hyphens, apostrophes and &")
-            if "search_terms" in loc else
-            (f"'{value}' is not a valid id", "use lowercase letters, digits and single hyphens, e.g. night-cramps")),
-        "literal_error": (f"'{value}' is not allowed here", f"use one of: {ctx.get('expected', '')}"),
-        "too_long": too_long,
-        "string_too_long": too_long,
-        "too_short": ("the list is empty", "add at least one item, or remove the key"),
-        "greater_than_equal": (f"{value} is too small", f"use a number of at least {ctx.get('ge')}"),
-        "less_than_equal": (f"{value} is too large", f"use a number of at most {ctx.get('le')}"),
-    }
-    message, hint = simple.get(kind, (err["msg"], "see content/_example.yml"))
-    return Problem(where, dotted(loc), message, hint)
-
-
 def _parse(doc: Document, root: Any) -> tuple[Any, list[Problem]]:
     try:
         return TypeAdapter(root).validate_python(doc.data), []
     except ValidationError as error:
-        return None, [_schema_problem(doc, root, e) for e in error.errors(include_url=False)]
+        return None, [schema_problem(doc, root, e) for e in error.errors(include_url=False)]
 
 
 # --- cross-file rules ----------------------------------------------------------------
