@@ -316,15 +316,36 @@ def _page_file_problem(path: Path, shown: str) -> Problem | None:
     return None
 
 
-def check(root: Path, today: date | None = None, site_url: str | None = None) -> Result:
-    """Load and validate the whole project under `root`. Never raises for bad content.
+@dataclass
+class _Project:
+    """Every file of the project as read and parsed; None where a file could not be read."""
 
-    `site_url` is the address the site is built for: a public one requires data/publisher.yml.
-    """
-    today = today or date.today()
-    problems, refused = links_out(root)
+    sources_doc: Document | None = None
+    sources: list[Source] | None = None
+    glossary_doc: Document | None = None
+    glossary: list[GlossaryEntry] | None = None
+    evidence_doc: Document | None = None
+    evidence: list[EvidenceEntry] | None = None
+    publisher: Publisher | None = None
+    pages: list[tuple[Document, FactFile]] = field(default_factory=list)
+    # A file that fails the schema cites nothing we can see, so "not cited" and "not used" are
+    # only reported when every file was read, to avoid a cascade of false alarms.
+    all_read: bool = True
+
+    @property
+    def known_sources(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources or []}
+
+    @property
+    def known_evidence(self) -> dict[str, EvidenceEntry]:
+        return {e.id: e for e in self.evidence or []}
+
+
+def _read(root: Path, site_url: str | None, problems: list[Problem], refused: set[Path]) -> _Project:
+    """Load and parse every data and content file, adding their problems to `problems`."""
     content, data = root / "content", root / "data"
     docs_pages = {p.stem for p in (root / "docs").glob("*.md")} if (root / "docs") not in refused else set()
+    project = _Project()
 
     def rel(path: Path) -> str:
         return _shown(path.relative_to(root).as_posix())
@@ -340,36 +361,30 @@ def check(root: Path, today: date | None = None, site_url: str | None = None) ->
         problems.extend(found)
         return loaded.document, parsed
 
-    # Sources and glossary.
     sources_path = data / "sources.yml"
     if not sources_path.is_file() and sources_path not in refused and data not in refused:
         problems.append(Problem(Location(rel(sources_path), 1, 1), "", "the bibliography is missing",
                                 "create data/sources.yml; content/_example.yml explains sources"))
-        sources_doc, sources = None, None
     else:
-        sources_doc, sources = parse(sources_path, SourceList)
-    glossary_path = data / "glossary.yml"
-    glossary_doc, glossary = parse(glossary_path, Glossary) if glossary_path.is_file() else (None, [])
-    evidence_path = data / "evidence.yml"
-    evidence_doc, evidence = parse(evidence_path, EvidenceList) if evidence_path.is_file() else (None, [])
+        project.sources_doc, project.sources = parse(sources_path, SourceList)
+    glossary_path, evidence_path = data / "glossary.yml", data / "evidence.yml"
+    project.glossary_doc, project.glossary = parse(glossary_path, Glossary) if glossary_path.is_file() else (None, [])
+    project.evidence_doc, project.evidence = (parse(evidence_path, EvidenceList) if evidence_path.is_file()
+                                              else (None, []))
     publisher_path = data / "publisher.yml"
-    publisher: Publisher | None = None
     if publisher_path.is_file() or publisher_path in refused:
-        _, publisher = parse(publisher_path, Publisher)
+        project.publisher = parse(publisher_path, Publisher)[1]
     elif is_public(site_url):
         problems.append(Problem(Location(rel(publisher_path), 1, 1), "",
                                 f"a site built for {site_url} must say who publishes it, and where to report a mistake",
                                 "copy data/_publisher.example.yml to data/publisher.yml and fill in the real details"))
 
-    # Pages. A file that fails the schema cites nothing we can see, so "uncited source"
-    # is only reported when every file was read, to avoid a cascade of false alarms.
-    pages: list[tuple[Document, FactFile]] = []
-    all_read = glossary is not None and evidence is not None
+    project.all_read = project.glossary is not None and project.evidence is not None
     for path in sorted(content.iterdir()) if content.is_dir() and content not in refused else []:
         if path.name.startswith((".", "_")):
             continue
         if path in refused:
-            all_read = False
+            project.all_read = False
             continue
         if path.suffix != ".yml" or not path.is_file():
             problems.append(Problem(Location(rel(path), 1, 1), "", "no page uses this file",
@@ -381,120 +396,145 @@ def check(root: Path, today: date | None = None, site_url: str | None = None) ->
                                "give the file another name")
         if misnamed:
             problems.append(misnamed)
-            all_read = False
+            project.all_read = False
             continue
         doc, facts = parse(path, FactFile)
         if doc is not None and facts is not None:
-            pages.append((doc, facts))
+            project.pages.append((doc, facts))
         else:
-            all_read = False
-    if not pages and not errors(problems):
+            project.all_read = False
+    if not project.pages and not errors(problems):
         problems.append(Problem(Location("content", 1, 1), "", "there are no fact files",
                                 "add content/<slug>.yml; copy content/_example.yml"))
+    return project
 
-    known_sources = {s.id: s for s in sources or []}
-    cited: list[_Cited] = []
-    claim_ids: list[tuple[str, Location, str]] = []
-    sign_ids: dict[str, str] | None = None  # None: the warning-signs page could not be read
-    grades: dict[str, float] = {}
-    hardest: dict[str, Sentence] = {}
-    known_evidence = {e.id: e for e in evidence or []}
-    about_used: set[str] = set()
-    for doc, facts in pages:
-        for at, item in _claim_paths(facts):
-            claim_ids.append((item.id, doc.where((*at, "id")), dotted((*at, "id"))))
-            for i, sid in enumerate(item.sources):
-                cited.append(_Cited(sid, doc.where((*at, "sources", i)), dotted((*at, "sources", i))))
-            if getattr(item, "about", None):
-                about_used.add(item.about)
-                problems.extend(_label_problems(doc, at, item, known_evidence, evidence is not None))
-        problems.extend(_why_problems(doc, facts))
-        problems.extend(_change_problems(root, doc, facts, today))
-        sentences = list(_sentences(doc, facts))
-        if sentences:
-            hardest[doc.path] = max(sentences, key=lambda x: x.grade)
-        problems.extend(_hard_sentence(s) for s in sentences if s.grade > MAX_SENTENCE_GRADE)
-        anchors = [(s.anchor, doc.where(("sections", i, "anchor")), dotted(("sections", i, "anchor")))
-                   for i, s in enumerate(facts.sections) if s.anchor]
-        problems.extend(_unique(anchors, "section anchor"))
-        if facts.signs and Path(doc.path).stem != WARNING_PAGE:
-            problems.append(Problem(doc.where(("signs",), key=True), "signs",
-                                    f"warning signs belong on content/{WARNING_PAGE}.yml",
-                                    "move them there and link to them with page.warning_signs"))
-        if Path(doc.path).stem == WARNING_PAGE:
-            sign_ids = {s.id: doc.path for s in facts.signs}
-        grade = readability.grade(_page_text(facts))
-        grades[doc.path] = grade
-        if grade > MAX_GRADE:
-            problems.append(Problem(doc.where(()), "", f"reading grade {grade:.1f} is above {MAX_GRADE:.0f}",
-                                    "use shorter sentences and everyday words"))
-        if facts.page.next_review < today.isoformat():
-            problems.append(Problem(doc.where(("page", "next_review")), "page.next_review",
-                                    f"the review was due on {facts.page.next_review}",
-                                    "check every claim against its sources, then update both dates",
-                                    severity="warning"))
-    # Glossary and evidence entries cite sources too.
+
+def _page_rules(root: Path, doc: Document, facts: FactFile, project: _Project, today: date,
+                result: Result) -> list[Problem]:
+    """The rules about one page on its own: labels, tier reasons, changes, reading grade, anchors, review date."""
+    problems: list[Problem] = []
+    for at, item in _claim_paths(facts):
+        if getattr(item, "about", None):
+            problems.extend(_label_problems(doc, at, item, project.known_evidence, project.evidence is not None))
+    problems.extend(_why_problems(doc, facts))
+    problems.extend(_change_problems(root, doc, facts, today))
+    sentences = list(_sentences(doc, facts))
+    if sentences:
+        result.hardest[doc.path] = max(sentences, key=lambda x: x.grade)
+    problems.extend(_hard_sentence(s) for s in sentences if s.grade > MAX_SENTENCE_GRADE)
+    anchors = [(s.anchor, doc.where(("sections", i, "anchor")), dotted(("sections", i, "anchor")))
+               for i, s in enumerate(facts.sections) if s.anchor]
+    problems.extend(_unique(anchors, "section anchor"))
+    if facts.signs and Path(doc.path).stem != WARNING_PAGE:
+        problems.append(Problem(doc.where(("signs",), key=True), "signs",
+                                f"warning signs belong on content/{WARNING_PAGE}.yml",
+                                "move them there and link to them with page.warning_signs"))
+    grade = result.grades[doc.path] = readability.grade(_page_text(facts))
+    if grade > MAX_GRADE:
+        problems.append(Problem(doc.where(()), "", f"reading grade {grade:.1f} is above {MAX_GRADE:.0f}",
+                                "use shorter sentences and everyday words"))
+    if facts.page.next_review < today.isoformat():
+        problems.append(Problem(doc.where(("page", "next_review")), "page.next_review",
+                                f"the review was due on {facts.page.next_review}",
+                                "check every claim against its sources, then update both dates", severity="warning"))
+    return problems
+
+
+def _citation_rules(project: _Project) -> list[Problem]:
+    """Every cited id is a known source, and every source is cited by something."""
+    cited = [_Cited(sid, doc.where((*at, "sources", i)), dotted((*at, "sources", i)))
+             for doc, facts in project.pages for at, item in _claim_paths(facts) for i, sid in enumerate(item.sources)]
     data_docs: list[tuple[Document | None, Sequence[GlossaryEntry | EvidenceEntry]]] = [
-        (glossary_doc, glossary or []), (evidence_doc, evidence or [])]
+        (project.glossary_doc, project.glossary or []), (project.evidence_doc, project.evidence or [])]
     for data_doc, entries in data_docs:
-        for entry_no, data_entry in enumerate(entries):
+        for entry_no, entry in enumerate(entries):
             assert data_doc is not None
-            for i, sid in enumerate(data_entry.sources):
-                cited.append(_Cited(sid, data_doc.where((entry_no, "sources", i)), dotted((entry_no, "sources", i))))
-    for entry_no, label in enumerate(evidence or []):
-        assert evidence_doc is not None
-        if label.id not in about_used and pages and all_read:
-            problems.append(Problem(evidence_doc.where((entry_no, "id")), f"[{entry_no}].id",
-                                    f"evidence entry '{label.id}' is not used by any claim",
-                                    "name it in a claim's 'about', or remove it"))
-    if evidence_doc is not None and evidence:
-        problems.extend(_unique([(e.id, evidence_doc.where((i, "id")), f"[{i}].id") for i, e in enumerate(evidence)],
-                                "evidence entry"))
-        if sources is not None:
-            problems.extend(_evidence_rules(evidence, evidence_doc, known_sources))
+            cited += [_Cited(sid, data_doc.where((entry_no, "sources", i)), dotted((entry_no, "sources", i)))
+                      for i, sid in enumerate(entry.sources)]
+    if project.sources is None:
+        return []
+    known = project.known_sources
+    problems = [Problem(c.where, c.field, f"unknown source '{c.id}'",
+                        _suggest(c.id, known) or "add it to data/sources.yml, or fix the id")
+                for c in cited if c.id not in known]
+    used = {c.id for c in cited}
+    assert project.sources_doc is not None
+    if project.pages and project.all_read:
+        problems += [Problem(project.sources_doc.where((i, "id")), f"[{i}].id",
+                             f"source '{source.id}' is not cited by any claim", "cite it from a claim, or remove it")
+                     for i, source in enumerate(project.sources) if source.id not in used]
+    return problems
 
-    problems.extend(_unique(claim_ids, "claim id"))
-    if sources_doc is not None and sources:
-        problems.extend(_unique([(s.id, sources_doc.where((i, "id")), f"[{i}].id") for i, s in enumerate(sources)],
-                                "source id"))
-    if glossary_doc is not None and glossary:
-        problems.extend(_unique([(g.term.lower(), glossary_doc.where((i, "term")), f"[{i}].term")
-                                 for i, g in enumerate(glossary)], "glossary term", "keep one entry for each term"))
 
-    if sources is not None:
-        for c in cited:
-            if c.id not in known_sources:
-                hint = _suggest(c.id, known_sources) or "add it to data/sources.yml, or fix the id"
-                problems.append(Problem(c.where, c.field, f"unknown source '{c.id}'", hint))
-        used = {c.id for c in cited}
-        assert sources_doc is not None
-        for i, source in enumerate(sources):
-            if source.id not in used and pages and all_read:
-                problems.append(Problem(sources_doc.where((i, "id")), f"[{i}].id",
-                                        f"source '{source.id}' is not cited by any claim",
-                                        "cite it from a claim, or remove it"))
+def _evidence_use_rules(project: _Project) -> list[Problem]:
+    """Evidence entries: each used by a claim, each id once, each label backed by its sources."""
+    if project.evidence_doc is None or not project.evidence:
+        return []
+    doc, evidence = project.evidence_doc, project.evidence
+    about_used = {c.about for _, facts in project.pages for c in facts.claims() if c.about}
+    problems = []
+    if project.pages and project.all_read:
+        problems += [Problem(doc.where((i, "id")), f"[{i}].id", f"evidence entry '{label.id}' is not used by any claim",
+                             "name it in a claim's 'about', or remove it")
+                     for i, label in enumerate(evidence) if label.id not in about_used]
+    problems.extend(_unique([(e.id, doc.where((i, "id")), f"[{i}].id") for i, e in enumerate(evidence)],
+                            "evidence entry"))
+    if project.sources is not None:
+        problems.extend(_evidence_rules(evidence, doc, project.known_sources))
+    return problems
 
-    known_signs = sign_ids or {}
-    for doc, facts in pages if sign_ids is not None else []:
-        for i, sign_id in enumerate(facts.page.warning_signs):
-            if sign_id not in known_signs:
-                hint = _suggest(sign_id, known_signs) or f"use an id from the signs in content/{WARNING_PAGE}.yml"
-                problems.append(Problem(doc.where(("page", "warning_signs", i)), f"page.warning_signs[{i}]",
-                                        f"unknown warning sign '{sign_id}'", hint))
-    if pages and sign_ids is None and not (content / f"{WARNING_PAGE}.yml").exists():
-        problems.append(Problem(Location("content", 1, 1), "", f"content/{WARNING_PAGE}.yml is missing",
-                                "every page links to it; create it with the warning signs"))
 
-    if errors(problems) or sources is None or glossary is None or evidence is None:
-        return Result(None, problems, grades, hardest)
-    site = Site(
-        pages=[Page(Path(d.path).stem, d.path, f) for d, f in pages],
-        sources=known_sources,
-        glossary=list(glossary),
-        evidence=known_evidence,
-        publisher=publisher,
-    )
-    return Result(site, problems, grades, hardest)
+def _uniqueness_rules(project: _Project) -> list[Problem]:
+    """Claim ids across all pages, source ids, glossary terms: each once."""
+    claim_ids = [(item.id, doc.where((*at, "id")), dotted((*at, "id")))
+                 for doc, facts in project.pages for at, item in _claim_paths(facts)]
+    problems = _unique(claim_ids, "claim id")
+    if project.sources_doc is not None and project.sources:
+        problems += _unique([(s.id, project.sources_doc.where((i, "id")), f"[{i}].id")
+                             for i, s in enumerate(project.sources)], "source id")
+    if project.glossary_doc is not None and project.glossary:
+        problems += _unique([(g.term.lower(), project.glossary_doc.where((i, "term")), f"[{i}].term")
+                             for i, g in enumerate(project.glossary)], "glossary term", "keep one entry for each term")
+    return problems
+
+
+def _warning_sign_rules(root: Path, project: _Project) -> list[Problem]:
+    """The warning-signs page exists, and every page's warning_signs name signs on it."""
+    signs_page = next((facts for doc, facts in project.pages if Path(doc.path).stem == WARNING_PAGE), None)
+    if signs_page is None:
+        if project.pages and not (root / "content" / f"{WARNING_PAGE}.yml").exists():
+            return [Problem(Location("content", 1, 1), "", f"content/{WARNING_PAGE}.yml is missing",
+                            "every page links to it; create it with the warning signs")]
+        return []  # it exists but could not be read: its own problems are reported
+    known = {s.id for s in signs_page.signs}
+    return [Problem(doc.where(("page", "warning_signs", i)), f"page.warning_signs[{i}]",
+                    f"unknown warning sign '{sign_id}'",
+                    _suggest(sign_id, known) or f"use an id from the signs in content/{WARNING_PAGE}.yml")
+            for doc, facts in project.pages for i, sign_id in enumerate(facts.page.warning_signs)
+            if sign_id not in known]
+
+
+def check(root: Path, today: date | None = None, site_url: str | None = None) -> Result:
+    """Load and validate the whole project under `root`. Never raises for bad content.
+
+    `site_url` is the address the site is built for: a public one requires data/publisher.yml.
+    """
+    today = today or date.today()
+    problems, refused = links_out(root)
+    project = _read(root, site_url, problems, refused)
+    result = Result(None, problems)
+    for doc, facts in project.pages:
+        problems.extend(_page_rules(root, doc, facts, project, today, result))
+    problems.extend(_citation_rules(project))
+    problems.extend(_evidence_use_rules(project))
+    problems.extend(_uniqueness_rules(project))
+    problems.extend(_warning_sign_rules(root, project))
+    if errors(problems) or project.sources is None or project.glossary is None or project.evidence is None:
+        return result
+    result.site = Site(pages=[Page(Path(d.path).stem, d.path, f) for d, f in project.pages],
+                       sources=project.known_sources, glossary=list(project.glossary),
+                       evidence=project.known_evidence, publisher=project.publisher)
+    return result
 
 
 def example_problems(root: Path, example: Path) -> list[Problem]:
