@@ -12,8 +12,8 @@ import pytest
 from factsite.cli import cmd_build
 from factsite.loopback import serve_folder
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
+from .support import FIXTURES, ROOT
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 

@@ -10,6 +10,8 @@ from typing import Any
 import axe_playwright_python
 import pytest
 
+from .support import site_paths
+
 pytestmark = pytest.mark.browser
 
 AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"
@@ -48,10 +50,6 @@ CONTRAST_JS = """
 """
 
 
-def site_paths(site: Path) -> list[str]:
-    """Every built HTML page as a URL path, plus the 404 page."""
-    paths = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
-    return ["/" if p == "." else f"/{p}/" for p in paths] + ["/404.html"]
 
 
 def test_no_axe_violations_on_any_page_in_either_palette_at_either_size(

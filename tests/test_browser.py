@@ -9,7 +9,7 @@ import pytest
 
 from factsite.model import WARNING_PAGE
 
-from .test_site import TOPICS
+from .support import TOPICS
 
 pytestmark = pytest.mark.browser
 OTHER_PAGES = [p for p in TOPICS if p != WARNING_PAGE] + ["sources", "glossary", "symptom-index", "about"]

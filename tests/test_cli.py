@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -12,10 +11,7 @@ import pytest
 
 from factsite.cli import main
 
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from .support import run_cli, tree_digest
 
 
 def remove_sources_of_first_claim(project: Path) -> None:
@@ -23,9 +19,6 @@ def remove_sources_of_first_claim(project: Path) -> None:
     causes.write_text(causes.read_text().replace("        sources: [nhs-leg-cramps]\n", "", 1))
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "factsite", *args], cwd=cwd, text=True, capture_output=True,
-                          check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
 
 def test_check_passes_on_valid_content(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,7 +16,7 @@ from mkdocs.utils.yaml import yaml_load
 from factsite.model import WARNING_PAGE
 
 from .conftest import ROOT
-from .test_site import SITE, TOPICS, all_pages, soup_of
+from .support import SITE, TOPICS, all_pages, soup_of
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 

@@ -34,6 +34,7 @@ from factsite.cli import cmd_build
 from factsite.loopback import free_port, stop
 
 from .conftest import ROOT
+from .support import WATCH_VIOLATIONS, expected_headers, headers_block
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
@@ -167,23 +168,8 @@ def sample_paths(site: Path) -> list[str]:
             "/no-such-page/"]
 
 
-def headers_block(text: str) -> dict[str, str]:
-    """The headers of the `/*` rule of a `_headers` file."""
-    headers: dict[str, str] = {}
-    current = None
-    for line in text.splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        if not line.startswith(" "):
-            current = line.strip()
-        elif current == "/*":
-            name, value = line.strip().split(": ", 1)
-            headers[name] = value
-    return headers
 
 
-def expected_headers(site: Path) -> dict[str, str]:
-    return headers_block((site / postbuild.HEADERS_FILE).read_text(encoding="utf-8"))
 
 
 def csp_directives(policy: str) -> dict[str, list[str]]:
@@ -603,11 +589,6 @@ def test_paths_with_shell_and_sed_metacharacters(built_site: Path, tmp_path: Pat
 
 # --- Chromium through nginx, with the policy enforced ----------------------------------------------
 
-WATCH_VIOLATIONS = """
-window.__violations = [];
-document.addEventListener('securitypolicyviolation',
-  e => window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
-"""
 
 
 def console_problems(messages: list[str]) -> list[str]:

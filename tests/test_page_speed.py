@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from .test_site import all_pages
+from .support import all_pages
 
 
 def test_no_external_script_holds_back_the_first_paint(built_site: Path) -> None:

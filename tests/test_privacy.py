@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from .test_accessibility import site_paths
+from .support import site_paths
 
 pytestmark = pytest.mark.browser
 

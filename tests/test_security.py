@@ -31,8 +31,7 @@ from factsite.loopback import serve_folder
 from factsite.validate import check
 
 from .conftest import copy_project
-from .test_cli import run_cli, tree_digest
-from .test_nginx import WATCH_VIOLATIONS, expected_headers
+from .support import WATCH_VIOLATIONS, expected_headers, run_cli, tree_digest
 
 # Tries every way the review found to turn text into markup: raw HTML with a handler, a script,
 # a Markdown link to javascript:, an attribute list, and a quote that ends an attribute early.

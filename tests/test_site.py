@@ -9,25 +9,9 @@ from bs4 import BeautifulSoup
 
 from factsite.cli import cmd_build
 from factsite.model import WARNING_PAGE
-from factsite.validate import check
 
-from .conftest import ROOT, copy_project
-
-SITE = check(ROOT).site
-assert SITE is not None, "the real content must pass the check"
-TOPICS = sorted(p.slug for p in SITE.pages)
-
-
-def html_path(site: Path, slug: str) -> Path:
-    return site / ("index.html" if slug == "index" else f"{slug}/index.html")
-
-
-def soup_of(site: Path, slug: str) -> BeautifulSoup:
-    return BeautifulSoup(html_path(site, slug).read_text(encoding="utf-8"), "html.parser")
-
-
-def all_pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("index.html") if "search" not in p.parts)
+from .conftest import copy_project
+from .support import SITE, TOPICS, all_pages, html_path, soup_of
 
 
 @pytest.mark.parametrize("slug", TOPICS)

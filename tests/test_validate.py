@@ -12,20 +12,11 @@ from factsite.problems import errors
 from factsite.validate import check, example_problems
 
 from .conftest import FIXTURES, ROOT
+from .support import CASES, read_case
 
 TODAY = date(2026, 11, 22)
-CASES = sorted((FIXTURES / "invalid").glob("*.yml"))
 
 
-def read_case(case: Path) -> tuple[str, list[str], bytes]:
-    """An invalid fixture: '# replaces: PATH', then '# expect: LINE' lines, then the file body."""
-    header, _, rest = case.read_bytes().partition(b"\n")
-    target = header.decode().removeprefix("# replaces:").strip()
-    lines = rest.split(b"\n")
-    expected = []
-    while lines and lines[0].startswith(b"# expect: "):
-        expected.append(lines.pop(0).decode().removeprefix("# expect: "))
-    return target, expected, b"\n".join(lines)
 
 
 def test_there_are_many_invalid_cases() -> None:
