@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from factsite.cli import cmd_build
 from factsite.loopback import serve_folder
@@ -15,6 +16,12 @@ from factsite.loopback import serve_folder
 from .support import FIXTURES, ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+# In CI the property tests draw the same examples every run, so a red build can be reproduced and
+# a green one is not luck; locally they keep exploring new examples.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def copy_project(dest: Path, content_from: Path = FIXTURES / "valid") -> Path:
@@ -72,4 +79,8 @@ def browser() -> object:
 def served_site(built_site: Path) -> Iterator[Callable[[str], str]]:
     """The built site on a loopback HTTP server; returns a function mapping a path to its URL."""
     with serve_folder(built_site) as base:
-        yield lambda path="/": base.rstrip("/") + path
+
+        def url(path: str = "/") -> str:
+            return base.rstrip("/") + path
+
+        yield url

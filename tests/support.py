@@ -19,8 +19,9 @@ from factsite.validate import check
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 
-SITE = check(ROOT).site
-assert SITE is not None, "the real content must pass the check"
+_checked = check(ROOT).site
+assert _checked is not None, "the real content must pass the check"
+SITE = _checked
 TOPICS = sorted(p.slug for p in SITE.pages)
 
 # The invalid fixtures: each pins the exact report of one mistake.

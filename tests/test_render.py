@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,7 +110,7 @@ def test_every_closed_list_has_wording_for_exactly_the_values_the_schema_allows(
     from factsite import schema
     from factsite.render import environment
 
-    labels = environment().get_template("_labels.md.j2").module
+    labels: Any = environment().get_template("_labels.md.j2").module
     expected = {
         "EVIDENCE": schema.Evidence, "RECOMMENDATION": schema.Recommendation, "TIER_HEADING": schema.Tier,
         "TIER_SHORT": schema.Tier, "SOURCE_KINDS": schema.SourceType, "SEEN_WHAT": schema.SeenWhat,

@@ -106,7 +106,11 @@ def test_hostile_text_never_runs_in_chromium(browser: Any, hostile_site: Path, w
     context = browser.new_context(viewport={"width": 360, "height": 640})
     page = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    def dismiss(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.add_init_script(WATCH_VIOLATIONS)
 
     def add_policy(route: Any) -> None:
