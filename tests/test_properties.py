@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factsite.load import load_text
+from factsite.render import render_site
 from factsite.validate import check
 
 from .conftest import FIXTURES, ROOT
@@ -41,7 +42,10 @@ def check_with(target: str, body: str | bytes) -> None:
         result = check(Path(tmp))
         for problem in result.problems:
             assert problem.location.line >= 1 and problem.message and problem.hint
-        assert result.ok == (result.site is not None and not [p for p in result.problems if p.severity == "error"])
+        if result.ok:  # a passing check hands the renderer content it can always render
+            assert result.site is not None and render_site(result.site)
+        else:  # a failing one always says why, with at least one located error
+            assert [p for p in result.problems if p.severity == "error"]
 
 
 @SETTINGS
