@@ -39,20 +39,19 @@ def published_project(dest: Path) -> Path:
     return project
 
 
+def built(project: Path) -> Path:
+    assert cmd_build(project, project / "site", links=False) == 0
+    return project / "site"
+
+
 @pytest.fixture(scope="module")
 def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = published_project(tmp_path_factory.mktemp("published") / "project")
-    site = project / "site"
-    assert cmd_build(project, site, links=False) == 0
-    return site
+    return built(published_project(tmp_path_factory.mktemp("published") / "project"))
 
 
 @pytest.fixture(scope="module")
 def preview_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("preview") / "project")
-    site = project / "site"
-    assert cmd_build(project, site, links=False) == 0
-    return site
+    return built(copy_project(tmp_path_factory.mktemp("preview") / "project"))
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:
