@@ -30,7 +30,7 @@ from factsite.load import MAX_FILE_BYTES, load_file
 from factsite.loopback import serve_folder
 from factsite.validate import check
 
-from .conftest import copy_project
+from .conftest import FIXTURES, copy_project
 from .support import WATCH_VIOLATIONS, expected_headers, run_cli, tree_digest
 
 # Tries every way the review found to turn text into markup: raw HTML with a handler, a script,
@@ -60,6 +60,13 @@ def hostile_project(dest: Path) -> Path:
     _replace(data / "evidence.yml", "  name: Stretching or rubbing the muscle during a cramp", f"  name: '{quoted}'")
     _replace(content / "causes.yml", "  - heading: Most have no clear cause", f"  - heading: '{quoted}'")
     _replace(content / "when-to-see-a-doctor.yml", "    sign: Cramps keep waking you up.", f"    sign: '{quoted}'")
+    _replace(content / "causes.yml", "    summary: First published.", f"    summary: '{quoted}'")
+    _replace(content / "index.yml", "    summary: First published.", f"    summary: '{quoted}'")
+    publisher = (FIXTURES / "published" / "data" / "publisher.yml").read_text(encoding="utf-8")
+    for field in ("funding: Fictional funding, for tests only.", "interests: None (fictional, for tests only).",
+                  "handling: Fictional handling, for tests only."):
+        publisher = publisher.replace(field, f"{field.split(':')[0]}: '{quoted}'")
+    (data / "publisher.yml").write_text(publisher, encoding="utf-8")
     return project
 
 
