@@ -15,7 +15,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -82,6 +82,11 @@ class Document:
             if found:
                 return found
         return Location(self.path, 1, 1)
+
+    def problem(self, path: DataPath, message: str, hint: str, *, key: bool = False,
+                severity: Literal["error", "warning"] = "error") -> Problem:
+        """A problem at `path`: its position in the file and its field as editors see it, paired once."""
+        return Problem(self.where(path, key=key), dotted(path), message, hint, severity)
 
 
 def _location(path: str, node: yaml.Node) -> Location:

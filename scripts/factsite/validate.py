@@ -160,9 +160,9 @@ def _label_problems(doc: Document, at: DataPath, claim: Claim, known: dict[str, 
         problems.append(Problem(where, fld, f"unknown evidence entry '{about}'", hint))
     entry = known.get(str(about))
     if entry and not set(entry.sources) & set(claim.sources):
-        problems.append(Problem(doc.where((*at, "sources")), dotted((*at, "sources")),
-                                f"the claim shows the label of '{about}' but cites none of the sources "
-                                "that label rests on", f"cite one of: {', '.join(entry.sources)}"))
+        problems.append(doc.problem((*at, "sources"),
+                                    f"the claim shows the label of '{about}' but cites none of the sources "
+                                    "that label rests on", f"cite one of: {', '.join(entry.sources)}"))
     triage = TRIAGE.search(claim.text)
     if triage:
         problems.append(Problem(where, fld, f"the claim gives advice on getting help ('{triage.group(0)}'), which "
@@ -173,8 +173,7 @@ def _label_problems(doc: Document, at: DataPath, claim: Claim, known: dict[str, 
 def _why_problems(doc: Document, facts: FactFile) -> list[Problem]:
     """A sign's `why` must name a section on its page that explains the tier."""
     anchors = {s.anchor for s in facts.sections if s.anchor}
-    return [Problem(doc.where(("signs", i, "why")), f"signs[{i}].why",
-                    f"no section with anchor '{sign.why}' explains this tier",
+    return [doc.problem(("signs", i, "why"), f"no section with anchor '{sign.why}' explains this tier",
                     _suggest(sign.why, anchors) or "use the anchor of a section on this page")
             for i, sign in enumerate(facts.signs) if sign.why and sign.why not in anchors]
 
@@ -273,18 +272,16 @@ def _change_problems(root: Path, doc: Document, facts: FactFile, today: date) ->
     problems = []
     for i, change in enumerate(facts.changes):
         if change.date > today.isoformat():
-            problems.append(Problem(doc.where(("changes", i, "date")), f"changes[{i}].date",
-                                    f"the change is dated {change.date}, in the future",
+            problems.append(doc.problem(("changes", i, "date"), f"the change is dated {change.date}, in the future",
                                     "date it the day the change was made"))
     last_change = max(c.date for c in facts.changes)
     for i, review in enumerate(facts.reviews):
         if review.date > today.isoformat():
-            problems.append(Problem(doc.where(("reviews", i, "date")), f"reviews[{i}].date",
-                                    f"the review is dated {review.date}, in the future",
+            problems.append(doc.problem(("reviews", i, "date"), f"the review is dated {review.date}, in the future",
                                     "date it the day the reviewer checked the page"))
         elif review.date < last_change:
-            problems.append(Problem(doc.where(("reviews", i, "date")), f"reviews[{i}].date",
-                                    f"the review of {review.date} is older than the page's last change "
+            problems.append(doc.problem(("reviews", i, "date"),
+                                        f"the review of {review.date} is older than the page's last change "
                                     f"({last_change}), so it did not check what readers see now",
                                     "ask the reviewer to check the changes and update the date, or remove the review"))
     old = history.committed(root, doc.path)
@@ -297,10 +294,10 @@ def _change_problems(root: Path, doc: Document, facts: FactFile, today: date) ->
     if before is None or found:
         return problems  # the committed version predates a rule: nothing fair to compare
     if _fingerprint(before) != _fingerprint(facts) and before.changes == facts.changes:
-        problems.append(Problem(doc.where(("changes",), key=True), "changes",
-                                f"the claims or the review date changed since {history.since()}, "
-                                "but changes: has no new entry",
-                                "add an entry for today with a one-line summary of what changed for readers"))
+        problems.append(doc.problem(("changes",), f"the claims or the review date changed since {history.since()}, "
+                                    "but changes: has no new entry",
+                                    "add an entry for today with a one-line summary of what changed for readers",
+                                    key=True))
     return problems
 
 
@@ -426,16 +423,14 @@ def _page_rules(root: Path, doc: Document, facts: FactFile, project: _Project, t
                for i, s in enumerate(facts.sections) if s.anchor]
     problems.extend(_unique(anchors, "section anchor"))
     if facts.signs and Path(doc.path).stem != WARNING_PAGE:
-        problems.append(Problem(doc.where(("signs",), key=True), "signs",
-                                f"warning signs belong on content/{WARNING_PAGE}.yml",
-                                "move them there and link to them with page.warning_signs"))
+        problems.append(doc.problem(("signs",), f"warning signs belong on content/{WARNING_PAGE}.yml",
+                                    "move them there and link to them with page.warning_signs", key=True))
     grade = result.grades[doc.path] = readability.grade(_page_text(facts))
     if grade > MAX_GRADE:
-        problems.append(Problem(doc.where(()), "", f"reading grade {grade:.1f} is above {MAX_GRADE:.0f}",
+        problems.append(doc.problem((), f"reading grade {grade:.1f} is above {MAX_GRADE:.0f}",
                                 "use shorter sentences and everyday words"))
     if facts.page.next_review < today.isoformat():
-        problems.append(Problem(doc.where(("page", "next_review")), "page.next_review",
-                                f"the review was due on {facts.page.next_review}",
+        problems.append(doc.problem(("page", "next_review"), f"the review was due on {facts.page.next_review}",
                                 "check every claim against its sources, then update both dates", severity="warning"))
     return problems
 
@@ -460,8 +455,8 @@ def _citation_rules(project: _Project) -> list[Problem]:
     used = {c.id for c in cited}
     assert project.sources_doc is not None
     if project.pages and project.all_read:
-        problems += [Problem(project.sources_doc.where((i, "id")), f"[{i}].id",
-                             f"source '{source.id}' is not cited by any claim", "cite it from a claim, or remove it")
+        problems += [project.sources_doc.problem((i, "id"), f"source '{source.id}' is not cited by any claim",
+                                                 "cite it from a claim, or remove it")
                      for i, source in enumerate(project.sources) if source.id not in used]
     return problems
 
@@ -474,7 +469,7 @@ def _evidence_use_rules(project: _Project) -> list[Problem]:
     about_used = {c.about for _, facts in project.pages for c in facts.claims() if c.about}
     problems = []
     if project.pages and project.all_read:
-        problems += [Problem(doc.where((i, "id")), f"[{i}].id", f"evidence entry '{label.id}' is not used by any claim",
+        problems += [doc.problem((i, "id"), f"evidence entry '{label.id}' is not used by any claim",
                              "name it in a claim's 'about', or remove it")
                      for i, label in enumerate(evidence) if label.id not in about_used]
     problems.extend(_unique([(e.id, doc.where((i, "id")), f"[{i}].id") for i, e in enumerate(evidence)],
@@ -507,8 +502,7 @@ def _warning_sign_rules(root: Path, project: _Project) -> list[Problem]:
                             "every page links to it; create it with the warning signs")]
         return []  # it exists but could not be read: its own problems are reported
     known = {s.id for s in signs_page.signs}
-    return [Problem(doc.where(("page", "warning_signs", i)), f"page.warning_signs[{i}]",
-                    f"unknown warning sign '{sign_id}'",
+    return [doc.problem(("page", "warning_signs", i), f"unknown warning sign '{sign_id}'",
                     _suggest(sign_id, known) or f"use an id from the signs in content/{WARNING_PAGE}.yml")
             for doc, facts in project.pages for i, sign_id in enumerate(facts.page.warning_signs)
             if sign_id not in known]
