@@ -41,8 +41,7 @@ class Export(BaseModel):
 
 
 def export(site: Site) -> Export:
-    pages = [ExportedPage(**p.facts.model_dump(), slug=p.slug, path="" if p.slug == "index" else f"{p.slug}/")
-             for p in sorted(site.pages, key=lambda p: (p.facts.page.order, p.slug))]
+    pages = [ExportedPage(**p.facts.model_dump(), slug=p.slug, path=p.address) for p in site.in_menu_order()]
     return Export(version=VERSION, pages=pages, sources=sorted(site.sources.values(), key=lambda s: s.id),
                   glossary=list(site.glossary), evidence=sorted(site.evidence.values(), key=lambda e: e.id))
 

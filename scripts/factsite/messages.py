@@ -113,9 +113,10 @@ def schema_problem(doc: Document, root: Any, err: Any) -> Problem:
     if kind == "content" and ctx.get("at"):
         loc = (*loc, ctx["at"])
     where = doc.where(loc)
-    fixed = _FIXED.get(_owner(root, loc))
+    owner = _owner(root, loc)
+    fixed = _FIXED.get(owner)
     if kind == "missing":
-        if fixed and _owner(root, loc)[0] is not FactFile:  # a page without changes: name the key
+        if fixed and owner[0] is not FactFile:  # a page without changes: name the key
             return Problem(where, dotted(loc), *fixed)
         guide = f"the comment at the top of {doc.path} lists" if doc.path.startswith("data/") else \
             "content/_example.yml shows"
@@ -124,7 +125,7 @@ def schema_problem(doc: Document, root: Any, err: Any) -> Problem:
         return Problem(where, dotted(loc), ctx["message"], ctx["hint"])
     if kind == "too_short" and fixed:
         return Problem(where, dotted(loc), *fixed)
-    pattern = _PATTERNS.get(_owner(root, loc), _ID)
+    pattern = _PATTERNS.get(owner, _ID)
     too_long = (f"the text is too long ({len(str(value))} characters, at most {ctx.get('max_length')})",
                 "split it into shorter claims" if name in ("text", "myth", "sign", "meaning") else "shorten it")
     simple = {

@@ -19,6 +19,11 @@ class Page:
     path: str  # as editors see it, e.g. content/causes.yml
     facts: FactFile
 
+    @property
+    def address(self) -> str:
+        """The page's address relative to the site root: "" for the home page, "causes/" otherwise."""
+        return "" if self.slug == "index" else f"{self.slug}/"
+
 
 @dataclass
 class Site:
@@ -32,3 +37,7 @@ class Site:
 
     def page(self, slug: str) -> Page | None:
         return next((p for p in self.pages if p.slug == slug), None)
+
+    def in_menu_order(self) -> list[Page]:
+        """The topic pages by their `order`, then slug: the menu, the changes list, the export."""
+        return sorted(self.pages, key=lambda p: (p.facts.page.order, p.slug))

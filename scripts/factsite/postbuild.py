@@ -182,24 +182,34 @@ def csp_hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
+def _scan(site: Path) -> dict[str, _PageMarkup]:
+    """Every page of the site, parsed once: {its path in the site: what it holds that runs code}."""
+    return {page.relative_to(site).as_posix(): page_markup(page.read_text(encoding="utf-8"))
+            for page in sorted(site.rglob("*.html"))}
+
+
+def _hashes(pages: dict[str, _PageMarkup]) -> list[str]:
+    return sorted({csp_hash(script) for markup in pages.values() for script in markup.scripts})
+
+
 def inline_script_hashes(site: Path) -> list[str]:
     """Sorted hashes of every inline script on every page (pages differ: the theme writes each page's depth)."""
-    hashes = {csp_hash(script) for page in sorted(site.rglob("*.html"))
-              for script in inline_scripts(page.read_text(encoding="utf-8"))}
-    return sorted(hashes)
+    return _hashes(_scan(site))
 
 
-def live_markup(site: Path, known: list[KnownScript]) -> list[str]:
-    """Every script or piece of live markup on any page that no template wrote: one line each."""
+def _unwritten(pages: dict[str, _PageMarkup], known: list[KnownScript]) -> list[str]:
     found = []
-    for page in sorted(site.rglob("*.html")):
-        shown = page.relative_to(site).as_posix()
-        markup = page_markup(page.read_text(encoding="utf-8"))
+    for shown, markup in pages.items():
         for script in markup.scripts:
             if not any(k.pattern.fullmatch(script) for k in known):
                 found.append(f"{shown}: an inline script that no template wrote: {script.strip()[:60]!r}")
         found += [f"{shown}: {what}" for what in markup.suspicious]
     return found
+
+
+def live_markup(site: Path, known: list[KnownScript]) -> list[str]:
+    """Every script or piece of live markup on any page that no template wrote: one line each."""
+    return _unwritten(_scan(site), known)
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
@@ -332,12 +342,13 @@ class LiveMarkup(RuntimeError):
 
 def run(site: Path, project: Path) -> Summary:
     """The whole post-build step on a folder built from `project` (whose templates it trusts)."""
-    found = live_markup(site, known_scripts(project))
+    pages = _scan(site)  # parsed once, for both the check and the hashes
+    found = _unwritten(pages, known_scripts(project))
     if found:
         raise LiveMarkup("The built pages hold markup that no template wrote, so nothing was published:\n  "
                          + "\n  ".join(found) + "\nContent is text: remove the HTML from the content, "
                          "or, for a new script in a template, list the template in factsite/postbuild.py.")
-    hashes = inline_script_hashes(site)
+    hashes = _hashes(pages)
     if not hashes:
         raise RuntimeError(f"{site}: no inline script found; the theme changed, check the Content-Security-Policy")
     headers = security_headers(hashes)

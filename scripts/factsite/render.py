@@ -67,11 +67,6 @@ def yaml_value(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def page_path(slug: str) -> str:
-    """The address of a page relative to the site root: "" for the home page, "causes/" otherwise."""
-    return "" if slug == "index" else f"{slug}/"
-
-
 def report_url(publisher: Publisher | None, page: Page, claim_id: str | None = None) -> str | None:
     """Where a reader reports a problem with a page or one statement on it, with both filled in.
 
@@ -83,7 +78,7 @@ def report_url(publisher: Publisher | None, page: Page, claim_id: str | None = N
     channel = publisher.reports
     if channel.email:
         what = f"statement {claim_id}" if claim_id else "the page"
-        body = (f"Page: {page.facts.page.title} (/{page_path(page.slug)})\nAbout: {what}\n\n"
+        body = (f"Page: {page.facts.page.title} (/{page.address})\nAbout: {what}\n\n"
                 "What is wrong, and a source if you have one:\n")
         subject = f"Problem on {page.facts.page.title}" + (f" ({claim_id})" if claim_id else "")
         return f"mailto:{channel.email}?subject={quote(subject)}&body={quote(body)}"
@@ -181,8 +176,8 @@ def render_site(site: Site) -> dict[str, str]:
 
 def all_changes(site: Site) -> list[tuple[Change, Page]]:
     """Every page's changes, newest first; pages in menu order within a day."""
-    ordered = sorted(site.pages, key=lambda p: (p.facts.page.order, p.slug))
-    return sorted(((c, p) for p in ordered for c in p.facts.changes), key=lambda cp: cp[0].date, reverse=True)
+    return sorted(((c, p) for p in site.in_menu_order() for c in p.facts.changes), key=lambda cp: cp[0].date,
+                  reverse=True)
 
 
 def atom_feed(site: Site, site_url: str, site_name: str) -> str:
@@ -197,7 +192,7 @@ def atom_feed(site: Site, site_url: str, site_name: str) -> str:
     entries = []
     for change, page in changes:
         n = seen[(page.slug, change.date)] = seen.get((page.slug, change.date), 0) + 1
-        url = base + page_path(page.slug)
+        url = base + page.address
         entries.append(
             "  <entry>\n"
             f"    <id>{xml_escape(url)}#change-{change.date}-{n}</id>\n"
@@ -231,7 +226,7 @@ def publisher_section(site: Site, part: str) -> str:
 def nav(site: Site) -> list[dict[str, object]]:
     """The menu: topic pages by their `order`, then the reference pages."""
     topics: list[dict[str, object]] = [{(p.facts.page.nav_title or p.facts.page.title): f"{p.slug}.md"}
-              for p in sorted(site.pages, key=lambda p: (p.facts.page.order, p.slug))]
+              for p in site.in_menu_order()]
     reference = [{"Symptom index": "symptom-index.md"}, {"Glossary": "glossary.md"}, {"Sources": "sources.md"},
                  {"Recent changes": "changes.md"}, {"About and editorial policy": "about.md"}]
     return [*topics, {"Reference": reference}]

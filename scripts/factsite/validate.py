@@ -285,7 +285,7 @@ def _change_problems(root: Path, doc: Document, facts: FactFile, today: date) ->
                                     f"({last_change}), so it did not check what readers see now",
                                     "ask the reviewer to check the changes and update the date, or remove the review"))
     old = history.committed(root, doc.path)
-    if old is None:
+    if old is None or old == (root / doc.path).read_bytes():  # unchanged since the commit: nothing to compare
         return problems
     loaded = load_text(old.decode("utf-8", "replace"), doc.path)
     if loaded.document is None or loaded.problems:
