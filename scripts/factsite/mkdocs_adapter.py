@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import export
+from . import export, search_index
 from .problems import errors, report
 from .render import atom_feed, nav, publisher_section, render_site
 from .validate import check
@@ -77,3 +77,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
                 raise PluginError(f"docs/about.md has lost its {marker} line, where the {part} section goes")
             markdown = markdown.replace(marker, publisher_section(_state["site"], part))
     return markdown
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    # After the search plugin (hooks run after plugins): its index, rewritten for our engine.
+    search_index.rewrite(Path(config.site_dir), _state["site"])

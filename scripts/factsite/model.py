@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .schema import EvidenceEntry, FactFile, GlossaryEntry, Publisher, Source
+from .schema import EvidenceEntry, FactFile, GlossaryEntry, LayTerm, Publisher, Source
 
 WARNING_PAGE = "when-to-see-a-doctor"  # the page that holds the signs, and every page links to
 
@@ -34,6 +34,7 @@ class Site:
     glossary: list[GlossaryEntry]
     evidence: dict[str, EvidenceEntry] = field(default_factory=dict)
     publisher: Publisher | None = None
+    vocabulary: list[LayTerm] = field(default_factory=list)
 
     def page(self, slug: str) -> Page | None:
         return next((p for p in self.pages if p.slug == slug), None)

@@ -344,7 +344,24 @@ class GlossaryEntry(Strict):
     sources: SourceIds
 
 
+# A page address in the vocabulary: a page's file name, optionally with a section or sign anchor.
+PageAddress = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*(#[a-z0-9]+(-[a-z0-9]+)*)?$", max_length=120)]
+
+
+class LayTerm(Strict):
+    """Words readers use (`lay`) for something the pages call by other words (`means`).
+
+    Search adds the `means` words to a query that holds a `lay` phrase, so "charley horse"
+    finds the pages about cramp. With `see`, the phrases are listed in the symptom index too.
+    """
+
+    lay: Annotated[list[SearchTerm], Field(min_length=1)]
+    means: Annotated[list[SearchTerm], Field(min_length=1)]  # words that are on the pages
+    see: PageAddress | None = None  # e.g. "when-to-see-a-doctor#swollen-calf"
+
+
 # The top level of each kind of data file.
 SourceList = Annotated[list[Source], Field(min_length=1)]
 Glossary = list[GlossaryEntry]
 EvidenceList = list[EvidenceEntry]
+Vocabulary = list[LayTerm]

@@ -34,9 +34,11 @@ from .schema import (
     FactFile,
     Glossary,
     GlossaryEntry,
+    LayTerm,
     Publisher,
     Source,
     SourceList,
+    Vocabulary,
 )
 
 MAX_GRADE = 8.0  # a page as a whole
@@ -324,6 +326,8 @@ class _Project:
     evidence_doc: Document | None = None
     evidence: list[EvidenceEntry] | None = None
     publisher: Publisher | None = None
+    vocabulary_doc: Document | None = None
+    vocabulary: list[LayTerm] | None = None
     pages: list[tuple[Document, FactFile]] = field(default_factory=list)
     # A file that fails the schema cites nothing we can see, so "not cited" and "not used" are
     # only reported when every file was read, to avoid a cascade of false alarms.
@@ -368,6 +372,9 @@ def _read(root: Path, site_url: str | None, problems: list[Problem], refused: se
     project.glossary_doc, project.glossary = parse(glossary_path, Glossary) if glossary_path.is_file() else (None, [])
     project.evidence_doc, project.evidence = (parse(evidence_path, EvidenceList) if evidence_path.is_file()
                                               else (None, []))
+    vocabulary_path = data / "vocabulary.yml"
+    project.vocabulary_doc, project.vocabulary = (parse(vocabulary_path, Vocabulary) if vocabulary_path.is_file()
+                                                  else (None, []))
     publisher_path = data / "publisher.yml"
     if publisher_path.is_file() or publisher_path in refused:
         project.publisher = parse(publisher_path, Publisher)[1]
@@ -508,6 +515,34 @@ def _warning_sign_rules(root: Path, project: _Project) -> list[Problem]:
             if sign_id not in known]
 
 
+def _vocabulary_rules(project: _Project) -> list[Problem]:
+    """data/vocabulary.yml: each lay phrase once, `means` words that are on a page, `see` addresses that exist."""
+    doc, entries = project.vocabulary_doc, project.vocabulary
+    if doc is None or not entries:
+        return []
+    phrases = [(phrase.lower(), doc.where((i, "lay", j)), f"[{i}].lay[{j}]")
+               for i, entry in enumerate(entries) for j, phrase in enumerate(entry.lay)]
+    problems = _unique(phrases, "lay phrase", "keep each phrase in one entry")
+    on_pages = " ".join(" ".join([f.page.title, *f.page.search_terms, _page_text(f), *(s.heading for s in f.sections)])
+                        for _, f in project.pages).lower()
+    anchors = {Path(d.path).stem: {s.anchor for s in f.sections if s.anchor} | {s.id for s in f.signs}
+               for d, f in project.pages}
+    for i, entry in enumerate(entries):
+        for j, word in enumerate(entry.means):
+            if not re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", on_pages):
+                problems.append(doc.problem((i, "means", j), f"'{word}' is not on any page",
+                                            "use words the pages use, so search can find them"))
+        if entry.see is not None:
+            slug, _, anchor = entry.see.partition("#")
+            if slug not in anchors:
+                problems.append(doc.problem((i, "see"), f"no page '{slug}'",
+                                            _suggest(slug, anchors) or "use a file name from content/, without .yml"))
+            elif anchor and anchor not in anchors[slug]:
+                problems.append(doc.problem((i, "see"), f"content/{slug}.yml has no section or sign '{anchor}'",
+                                            _suggest(anchor, anchors[slug]) or "use a section anchor or a sign id"))
+    return problems
+
+
 def check(root: Path, today: date | None = None, site_url: str | None = None) -> Result:
     """Load and validate the whole project under `root`. Never raises for bad content.
 
@@ -523,11 +558,13 @@ def check(root: Path, today: date | None = None, site_url: str | None = None) ->
     problems.extend(_evidence_use_rules(project))
     problems.extend(_uniqueness_rules(project))
     problems.extend(_warning_sign_rules(root, project))
+    problems.extend(_vocabulary_rules(project))
     if errors(problems) or project.sources is None or project.glossary is None or project.evidence is None:
         return result
     result.site = Site(pages=[Page(Path(d.path).stem, d.path, f) for d, f in project.pages],
                        sources=project.known_sources, glossary=list(project.glossary),
-                       evidence=project.known_evidence, publisher=project.publisher)
+                       evidence=project.known_evidence, publisher=project.publisher,
+                       vocabulary=list(project.vocabulary or []))
     return result
 
 

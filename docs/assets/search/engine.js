@@ -1,0 +1,299 @@
+// The site's search engine: MiniSearch (BM25 ranking, typo and prefix matching, field boosts)
+// over every section of every page, with English stemming, the lay vocabulary from
+// data/vocabulary.yml, and three rules of our own: pages are ranked by their best sections,
+// a query that names a warning sign puts that sign first, and no query ends with nothing.
+//
+// It runs in the search worker (worker.js) on the reader's device, and in Node for the
+// benchmarks (benchmarks/search_engines.py), so both measure the same code. It never touches
+// the network: the index arrives from the page, which fetched it from this site.
+//
+// The answer has the shape the theme's results list renders (Material's SearchResult):
+// {items: [[best section of a page, other sections, the page itself], ...]}. Each title and
+// text is HTML: we escape everything and add only <mark> around the reader's words.
+
+// Words too common to tell pages apart (lunr's English list, which the old search used, plus
+// contractions as readers type them without the apostrophe).
+const STOP_WORDS = new Set((
+  "a able about across after all almost also am among an and any are as at be because been but by can " +
+  "cannot could dear did do does either else ever every for from get got had has have he her hers him his " +
+  "how however i if in into is it its just least let like likely may me might most must my neither no nor " +
+  "not of off often on only or other our own rather said say says she should since so some than that the " +
+  "their them then there these they this tis to too twas us wants was we were what when where which while " +
+  "who whom why will with would yet you your im ive id dont doesnt didnt isnt wont cant its thats whats " +
+  "really actually any anything something thing things ok okay please"
+).split(" "));
+
+const FIELDS = ["title", "text", "terms", "page"];
+
+// Words that nearly every page has: they say the query is about cramps, not which page answers it.
+// They count for less, and a query of nothing else goes to the overview.
+const GENERIC = "leg legs cramp cramps cramping cramped muscle muscles spasm spasms calf calves pain painful hurt hurts";
+export const OVERVIEW = "";
+
+// Tuned on the tuning half of tests/search_queries_heldout.yml and on tests/search_queries.yml only.
+export const SETTINGS = {
+  boost: { title: 2.5, terms: 3, page: 1.2, text: 1 },
+  // A section's score counts fully; the page's other sections add a little, so a page that
+  // answers the question in several places beats one lucky sentence elsewhere.
+  otherSections: 0.15,
+  // How much the page as a whole counts against its best section (0: only sections).
+  wholePage: 0.5,
+  pageBoost: { title: 3, terms: 3, headings: 2, text: 1 },
+  // Words the lay vocabulary adds weigh less than the reader's own.
+  vocabularyWeight: 0.7,
+  genericWeight: 0.4,
+  // A warning sign goes first when its score is at least this share of the best section's.
+  signShare: 0.55,
+  // How many typing mistakes a word may hold, by its length.
+  typos: (length) => (length < 4 ? 0 : length < 6 ? 1 : length < 10 ? 2 : 3),
+  fuzzyWeight: 0.45,
+  maxPages: 20,
+  maxSections: 5,
+  prefixWeight: 0.375,
+};
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+// Lower case, accents off, apostrophes out ("won't" -> "wont", "child's" -> "childs").
+export function fold(text) {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/['’‘`]/g, "");
+}
+
+export function words(text) {
+  return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+export function createSearch(index, { MiniSearch, stemmer: porter }, overrides = {}) {
+  const settings = { ...SETTINGS, ...overrides };
+  const stems = new Map(); // the same few thousand words come back in every query and highlight
+  const stemmer = (word) => {
+    let s = stems.get(word);
+    if (s === undefined) stems.set(word, (s = porter(word)));
+    return s;
+  };
+  const known = new Set(); // every processed term in the index, for the typo rules below
+  const stem = (word) => (STOP_WORDS.has(word) ? null : stemmer(word));
+  const generic = new Set(GENERIC.split(" ").map(stem));
+  const docs = index.docs.map((doc, id) => ({
+    id,
+    location: doc.location,
+    title: doc.title,
+    text: doc.text || "",
+    // A page's own search words go on its entry only, not on every section: on each of the
+    // warning-signs page's 57 sections they would make that page match almost everything.
+    // Each word once: the terms are a set of words, and "cramp" in twenty of them is no better.
+    terms: settings.termsEverywhere || !doc.location.includes("#") ? (doc.terms || []).join(" ; ") : "",
+    page: settings.pageTitleEverywhere || !doc.location.includes("#") ? doc.page || "" : "",
+    tier: doc.tier,
+    pageKey: doc.location.split("#")[0],
+  }));
+  const mini = new MiniSearch({
+    fields: FIELDS,
+    tokenize: words,
+    processTerm: (word) => {
+      const term = stem(word);
+      if (term) known.add(term);
+      return term;
+    },
+  });
+  mini.addAll(docs);
+
+  // The same words again, one document per page: which page is about the query as a whole.
+  const wholePages = new Map();
+  for (const doc of index.docs) {
+    const key = doc.location.split("#")[0];
+    const page = wholePages.get(key) || { id: key, title: "", terms: "", headings: "", text: "" };
+    if (!doc.location.includes("#")) {
+      page.title = doc.title;
+      page.terms = (doc.terms || []).join(" ; ");
+    } else {
+      page.headings += " ; " + doc.title;
+      page.text += " " + (doc.text || "");
+    }
+    wholePages.set(key, page);
+  }
+  const pageIndex = new MiniSearch({ fields: ["title", "terms", "headings", "text"], tokenize: words, processTerm: stem });
+  pageIndex.addAll([...wholePages.values()]);
+
+  // The lay vocabulary: each phrase as a run of stemmed words, common words kept ("not a cramp"
+  // is not "cramp"), and the processed terms it stands for.
+  const vocabulary = (index.config.vocabulary || []).map((entry) => ({
+    lay: entry.lay.map((phrase) => words(phrase).map((w) => stemmer(w))),
+    means: entry.means.flatMap((phrase) => words(phrase).map(stem).filter(Boolean)),
+  }));
+
+  // A word that is not in the index may be two letters swapped ("cramsp", "grwoing").
+  function swapped(term, raw) {
+    for (let i = 0; i + 1 < raw.length; i++) {
+      const candidate = stem(raw.slice(0, i) + raw[i + 1] + raw[i] + raw.slice(i + 2));
+      if (candidate && known.has(candidate)) return candidate;
+    }
+    return term;
+  }
+
+  function understand(query) {
+    const all = words(query);
+    const raw = all.filter((w) => !STOP_WORDS.has(w));
+    const fix = (w) => {
+      const term = stemmer(w);
+      return STOP_WORDS.has(w) || known.has(term) ? term : swapped(term, w);
+    };
+    const own = raw.map(fix);
+    const sequence = all.map(fix);
+    const added = [];
+    for (const entry of vocabulary) {
+      if (entry.lay.some((phrase) => contains(sequence, phrase)))
+        for (const term of entry.means) if (!own.includes(term) && !added.includes(term)) added.push(term);
+    }
+    return { raw, own, added };
+  }
+
+  function run(terms, weights, { looser = false, lastIsPrefix = true } = {}, engine = mini, boost = settings.boost) {
+    if (!terms.length) return [];
+    return engine.search(terms.join(" "), {
+      tokenize: (s) => s.split(" "),
+      processTerm: (t) => t,
+      boost,
+      boostTerm: (term, i) => weights[i],
+      fuzzy: (term) => settings.typos(term.length) + (looser ? 1 : 0),
+      prefix: (term, i) => looser || (lastIsPrefix && i === terms.length - 1 && term.length >= 3),
+      weights: { fuzzy: settings.fuzzyWeight, prefix: settings.prefixWeight },
+      combineWith: "OR",
+    });
+  }
+
+  function rank(hits, pageHits) {
+    // Pages in order of their best section, plus a little for each other section that matches.
+    const pages = new Map();
+    for (const hit of hits) {
+      const doc = docs[hit.id];
+      const page = pages.get(doc.pageKey) || { key: doc.pageKey, best: 0, rest: 0, hits: [] };
+      if (hit.score > page.best) {
+        page.rest += page.best;
+        page.best = hit.score;
+      } else page.rest += hit.score;
+      page.hits.push(hit);
+      pages.set(doc.pageKey, page);
+    }
+    const topSection = hits.length ? hits[0].score : 1;
+    const topPage = pageHits.length ? pageHits[0].score : 1;
+    const wholeScore = new Map(pageHits.map((h) => [h.id, h.score / topPage]));
+    const ranked = [...pages.values()].map((p) => ({
+      ...p,
+      score: (1 - settings.wholePage) * (p.best + settings.otherSections * Math.min(p.rest, p.best)) / topSection +
+        settings.wholePage * (wholeScore.get(p.key) || 0),
+    }));
+    ranked.sort((a, b) => b.score - a.score);
+
+    // A query that names a warning sign: that sign, and its page, first.
+    const top = hits.length ? hits[0].score : 0;
+    const sign = hits.find((h) => docs[h.id].tier && h.score >= settings.signShare * top);
+    if (sign) {
+      const i = ranked.findIndex((p) => p.key === docs[sign.id].pageKey);
+      const [page] = ranked.splice(i, 1);
+      page.hits.sort((a, b) => (a === sign ? -1 : b === sign ? 1 : b.score - a.score));
+      ranked.unshift(page);
+    }
+    return ranked;
+  }
+
+  // Each text's words with their stems, worked out once: the texts never change, queries do.
+  const tokenCache = new Map();
+  function tokensOf(text) {
+    let tokens = tokenCache.get(text);
+    if (!tokens) {
+      tokens = [];
+      for (const m of text.matchAll(/[\p{L}\p{N}’'`]+/gu)) {
+        const w = fold(m[0]).replace(/[^\p{L}\p{N}]/gu, "");
+        if (!STOP_WORDS.has(w)) tokens.push([m.index, m.index + m[0].length, stemmer(w)]);
+      }
+      tokenCache.set(text, tokens);
+    }
+    return tokens;
+  }
+
+  function highlight(text, terms, limit) {
+    // The part of `text` around the first word that matched, with every matching word marked.
+    const matches = tokensOf(text).filter((t) => terms.has(t[2]));
+    let start = 0;
+    if (limit && text.length > limit && matches.length) start = Math.max(0, matches[0][0] - 60);
+    let end = limit ? Math.min(text.length, start + limit) : text.length;
+    if (start > 0) start = text.indexOf(" ", start) + 1 || start;
+    if (end < text.length) end = text.lastIndexOf(" ", end) > start ? text.lastIndexOf(" ", end) : end;
+    let out = start > 0 ? "… " : "";
+    let at = start;
+    for (const [a, b] of matches) {
+      if (a < start || b > end) continue;
+      out += escapeHtml(text.slice(at, a)) + "<mark>" + escapeHtml(text.slice(a, b)) + "</mark>";
+      at = b;
+    }
+    out += escapeHtml(text.slice(at, end)) + (end < text.length ? " …" : "");
+    return out;
+  }
+
+  function item(doc, score, terms, shown) {
+    return {
+      location: doc.location,
+      title: highlight(doc.title, terms, 0),
+      text: doc.text ? `<p>${highlight(doc.text, terms, 220)}</p>` : "",
+      score,
+      terms: shown,
+    };
+  }
+
+  function answer(ranked, terms, shown) {
+    // The theme shows ten pages at first and more as the reader scrolls; a page's best five sections.
+    return ranked.slice(0, settings.maxPages).map((page) => {
+      const group = page.hits.slice(0, settings.maxSections).map((h) => item(docs[h.id], h.score, terms, shown));
+      if (!group.some((g) => g.location === page.key)) {
+        const article = docs.find((d) => d.location === page.key);
+        if (article) group.push(item(article, 0, terms, shown));
+      }
+      return group;
+    });
+  }
+
+  // When nothing matches at all: the warning signs, the A to Z of everyday words, the overview.
+  function fallback(query) {
+    const note = "Nothing on this site matched “" + query.trim().slice(0, 60) + "”. If you are worried, check the warning signs.";
+    const picks = ["when-to-see-a-doctor/", "symptom-index/", ""];
+    return picks
+      .map((key, i) => docs.find((d) => d.location === key))
+      .filter(Boolean)
+      .map((doc, i) => [{ location: doc.location, title: escapeHtml(doc.title), text: i === 0 ? `<p>${escapeHtml(note)}</p>` : "", score: 0, terms: {} }]);
+  }
+
+  function search(query) {
+    const { raw, own, added } = understand(query);
+    if (!raw.length && !query.trim()) return { items: [] };
+    const terms = [...own, ...added];
+    const weights = [...own.map((t) => (generic.has(t) ? settings.genericWeight : 1)),
+                     ...added.map((t) => (generic.has(t) ? settings.genericWeight : 1) * settings.vocabularyWeight)];
+    const endsInWord = !/\s$/.test(query);
+    let options = { lastIsPrefix: endsInWord && own.length > 0 };
+    let hits = run(terms, weights, options);
+    if (!hits.length) hits = run(terms, weights, (options = { looser: true }));
+    if (!hits.length) return { items: fallback(query) };
+    const matched = new Set(hits.flatMap((h) => h.terms));
+    const shown = Object.fromEntries(raw.map((w, i) => [w, matched.has(own[i])]));
+    const pageHits = run(terms, weights, options, pageIndex, settings.pageBoost);
+    const ranked = rank(hits, pageHits);
+    if (own.length && own.every((t) => generic.has(t)) && !added.length) {
+      // Only "leg cramp" words: the overview answers that best.
+      const i = ranked.findIndex((p) => p.key === OVERVIEW);
+      if (i > 0) ranked.unshift(...ranked.splice(i, 1));
+    }
+    return { items: answer(ranked, new Set([...terms, ...matched]), shown) };
+  }
+
+  return { search, understand };
+}
+
+function contains(terms, phrase) {
+  outer: for (let i = 0; i + phrase.length <= terms.length; i++) {
+    for (let j = 0; j < phrase.length; j++) if (terms[i + j] !== phrase[j]) continue outer;
+    return true;
+  }
+  return false;
+}
