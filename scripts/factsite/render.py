@@ -153,6 +153,24 @@ def _with_glossary(body: str, site: Site, env: jinja2.Environment) -> str:
     return body + env.get_template("_glossary_terms.md.j2").render(terms=glossary_lines(site, body))
 
 
+# Titles of the pages not made from content/, for links to them from the symptom index.
+GENERATED_TITLES = {"glossary": "Glossary", "symptom-index": "Symptom index", "sources": "Sources",
+                    "changes": "Recent changes", "about": "About this guide"}
+
+
+def symptom_terms(site: Site) -> set[tuple[str, str, str]]:
+    """(words, link target, page title): every page's search terms, and the lay phrases that name a page."""
+    terms = {(t.strip(), f"{p.slug}.md", p.facts.page.title) for p in site.pages for t in p.facts.page.search_terms}
+    for entry in site.vocabulary:
+        if entry.see is None:
+            continue
+        slug, _, anchor = entry.see.partition("#")
+        page = site.page(slug)
+        title = page.facts.page.title if page else GENERATED_TITLES[slug]
+        terms |= {(phrase.strip(), f"{slug}.md" + (f"#{anchor}" if anchor else ""), title) for phrase in entry.lay}
+    return terms
+
+
 def render_site(site: Site) -> dict[str, str]:
     """Every generated page of the site: {"causes.md": "...", ...}."""
     env = environment()
@@ -161,8 +179,7 @@ def render_site(site: Site) -> dict[str, str]:
     for p in site.pages:
         for sid in Citations(p.facts.cited()).order:
             cited_by[sid].append(p)
-    terms = sorted({(t.strip(), p.slug, p.facts.page.title) for p in site.pages for t in p.facts.page.search_terms},
-                   key=lambda t: (t[0].lower(), t[2]))
+    terms = sorted(symptom_terms(site), key=lambda t: (t[0].lower(), t[2]))
     extras: dict[str, tuple[str, dict[str, Any]]] = {
         "sources.md": ("sources.md.j2", {"site": site, "cited_by": cited_by}),
         "glossary.md": ("glossary.md.j2", {"site": site}),

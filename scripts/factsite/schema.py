@@ -343,6 +343,11 @@ class GlossaryEntry(Strict):
     definition: Annotated[Text, Field(max_length=200)]
     sources: SourceIds
 
+    @property
+    def anchor(self) -> str:
+        """The term's link anchor on the glossary page: "Baker's cyst" -> "bakers-cyst"."""
+        return re.sub(r"[^a-z0-9]+", "-", self.term.lower().replace("'", "").replace("’", "")).strip("-")
+
 
 # A page address in the vocabulary: a page's file name, optionally with a section or sign anchor.
 PageAddress = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*(#[a-z0-9]+(-[a-z0-9]+)*)?$", max_length=120)]

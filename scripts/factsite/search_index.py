@@ -27,6 +27,7 @@ from typing import Any
 from .model import WARNING_PAGE, Site
 
 INDEX = Path("search") / "search_index.json"
+GLOSSARY = "glossary"
 # Material's own worker; ours replaces it (docs/overrides/main.html), so it is not shipped.
 MATERIAL_SEARCH = (Path("assets") / "javascripts" / "workers", Path("assets") / "javascripts" / "lunr")
 
@@ -89,8 +90,22 @@ def documents(material_docs: list[dict[str, Any]], site: Site) -> list[dict[str,
         anchor = doc["location"].partition("#")[2]
         if slug == WARNING_PAGE and anchor in signs:
             entry["tier"] = signs[anchor]
+        if slug == GLOSSARY and anchor:
+            # One entry per word, not one for the whole list: "what does idiopathic mean" should
+            # find that word's definition, as a warning sign finds its own section.
+            entry["text"] = _intro(entry["text"], site)
+            out.append(entry)
+            out += [{"location": f"{GLOSSARY}/#{g.anchor}", "title": g.term, "text": g.definition,
+                     "page": entry["page"], "terms": []} for g in site.glossary]
+            continue
         out.append(entry)
     return out
+
+
+def _intro(text: str, site: Site) -> str:
+    """The glossary's text before its first term."""
+    first = min((text.find(g.term) for g in site.glossary if g.term in text), default=-1)
+    return text[:first].strip() if first > 0 else text
 
 
 def rewrite(site_dir: Path, site: Site) -> None:
@@ -98,7 +113,7 @@ def rewrite(site_dir: Path, site: Site) -> None:
     path = site_dir / INDEX
     index = json.loads(path.read_text(encoding="utf-8"))
     index["docs"] = documents(index["docs"], site)
-    index["config"]["vocabulary"] = [{"lay": list(v.lay), "means": list(v.means)} for v in site.vocabulary]
+    index["config"]["vocabulary"] = [{"lay": list(v.lay), "means": list(v.means), "see": v.see} for v in site.vocabulary]
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     for folder in MATERIAL_SEARCH:
         shutil.rmtree(site_dir / folder, ignore_errors=True)

@@ -50,8 +50,8 @@ GRADE_FIELDS = ("text", "myth", "sign", "meaning")
 PAGE_FILE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.yml$")
 # Pages the build generates itself, and folders it writes: a fact file with one of these names
 # would silently replace the page, or mix with the folder.
-RESERVED_PAGES = frozenset({"sources", "glossary", "symptom-index", "changes", "search", "assets", "api", "404",
-                            "sitemap", "feed"})
+GENERATED_PAGES = ("sources", "glossary", "symptom-index", "changes", "about")  # pages not made from content/
+RESERVED_PAGES = frozenset({*GENERATED_PAGES, "search", "assets", "api", "404", "sitemap", "feed"})
 # The folders the build reads. Anything in them is published or parsed, so a link out of the
 # project (to /proc/self/environ, a home folder, a secret) would be published too.
 READ_FOLDERS = ("content", "data", "docs")
@@ -523,20 +523,29 @@ def _vocabulary_rules(project: _Project) -> list[Problem]:
     phrases = [(phrase.lower(), doc.where((i, "lay", j)), f"[{i}].lay[{j}]")
                for i, entry in enumerate(entries) for j, phrase in enumerate(entry.lay)]
     problems = _unique(phrases, "lay phrase", "keep each phrase in one entry")
-    on_pages = " ".join(" ".join([f.page.title, *f.page.search_terms, _page_text(f), *(s.heading for s in f.sections)])
-                        for _, f in project.pages).lower()
+    if not project.all_read:
+        return problems  # a page that failed to parse has words and anchors we cannot see
+    glossary = project.glossary or []
+    on_pages = " ".join([*(" ".join([f.page.title, *f.page.search_terms, _page_text(f), *(s.heading for s in f.sections)])
+                           for _, f in project.pages),
+                         *(f"{g.term} {g.definition}" for g in glossary), *GENERATED_PAGES]).lower().replace("-", " ")
     anchors = {Path(d.path).stem: {s.anchor for s in f.sections if s.anchor} | {s.id for s in f.signs}
                for d, f in project.pages}
+    anchors |= {page: set() for page in GENERATED_PAGES}
+    anchors["glossary"] = {g.anchor for g in glossary}
     for i, entry in enumerate(entries):
         for j, word in enumerate(entry.means):
-            if not re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", on_pages):
+            wanted = re.escape(word.lower().replace("-", " "))
+            # The start of a word is enough: search matches "stretch" to "stretching".
+            if not re.search(rf"(?<!\w){wanted}", on_pages):
                 problems.append(doc.problem((i, "means", j), f"'{word}' is not on any page",
                                             "use words the pages use, so search can find them"))
         if entry.see is not None:
             slug, _, anchor = entry.see.partition("#")
             if slug not in anchors:
                 problems.append(doc.problem((i, "see"), f"no page '{slug}'",
-                                            _suggest(slug, anchors) or "use a file name from content/, without .yml"))
+                                            _suggest(slug, anchors) or "use a file name from content/, without .yml,"
+                                            " or glossary, symptom-index, sources, changes or about"))
             elif anchor and anchor not in anchors[slug]:
                 problems.append(doc.problem((i, "see"), f"content/{slug}.yml has no section or sign '{anchor}'",
                                             _suggest(anchor, anchors[slug]) or "use a section anchor or a sign id"))

@@ -29,24 +29,28 @@ const FIELDS = ["title", "text", "terms", "page"];
 // They count for less, and a query of nothing else goes to the overview.
 const GENERIC = "leg legs cramp cramps cramping cramped muscle muscles spasm spasms calf calves pain painful hurt hurts";
 export const OVERVIEW = "";
+const REFERENCE_PAGES = ["sources/", "glossary/", "changes/", "about/"];
 
 // Tuned on the tuning half of tests/search_queries_heldout.yml and on tests/search_queries.yml only.
 export const SETTINGS = {
-  boost: { title: 2.5, terms: 3, page: 1.2, text: 1 },
+  boost: { title: 2.5, terms: 3, page: 2, text: 1 },
   // A section's score counts fully; the page's other sections add a little, so a page that
   // answers the question in several places beats one lucky sentence elsewhere.
   otherSections: 0.15,
   // How much the page as a whole counts against its best section (0: only sections).
   wholePage: 0.5,
-  pageBoost: { title: 3, terms: 3, headings: 2, text: 1 },
+  pageBoost: { title: 3, terms: 5, headings: 2, text: 1 },
   // Words the lay vocabulary adds weigh less than the reader's own.
-  vocabularyWeight: 0.7,
-  genericWeight: 0.4,
+  vocabularyWeight: 0.5,
+  genericWeight: 0.8,
   // A warning sign goes first when its score is at least this share of the best section's.
-  signShare: 0.55,
+  signShare: 0.9,
+  referenceWeight: 0.5,
+  // A page the vocabulary names for a phrase in the query (its `see:`) counts this much more.
+  seeBoost: 2,
   // How many typing mistakes a word may hold, by its length.
   typos: (length) => (length < 4 ? 0 : length < 6 ? 1 : length < 10 ? 2 : 3),
-  fuzzyWeight: 0.45,
+  fuzzyWeight: 0.3,
   maxPages: 20,
   maxSections: 5,
   prefixWeight: 0.375,
@@ -121,6 +125,8 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   const vocabulary = (index.config.vocabulary || []).map((entry) => ({
     lay: entry.lay.map((phrase) => words(phrase).map((w) => stemmer(w))),
     means: entry.means.flatMap((phrase) => words(phrase).map(stem).filter(Boolean)),
+    // "causes#alcohol" -> the page key of causes, as the index writes it ("causes/", "" for the overview)
+    see: entry.see ? (entry.see.split("#")[0] === "index" ? "" : entry.see.split("#")[0] + "/") : null,
   }));
 
   // A word that is not in the index may be two letters swapped ("cramsp", "grwoing").
@@ -142,12 +148,18 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     const own = raw.map(fix);
     const sequence = all.map(fix);
     const added = [];
+    const pointed = new Set(); // pages the vocabulary says answer a phrase in the query
     for (const entry of vocabulary) {
-      if (entry.lay.some((phrase) => contains(sequence, phrase)))
-        for (const term of entry.means) if (!own.includes(term) && !added.includes(term)) added.push(term);
+      if (!entry.lay.some((phrase) => contains(sequence, phrase))) continue;
+      for (const term of entry.means) if (!own.includes(term) && !added.includes(term)) added.push(term);
+      if (entry.see) pointed.add(entry.see);
     }
-    return { raw, own, added };
+    return { raw, own, added, pointed };
   }
+
+  // Reference pages (sources, glossary, changes) answer "what does it mean" and "where is this
+  // from"; for anything else a topic page should come first.
+  const referenceWeight = (key) => (REFERENCE_PAGES.includes(key) ? settings.referenceWeight : 1);
 
   function run(terms, weights, { looser = false, lastIsPrefix = true } = {}, engine = mini, boost = settings.boost) {
     if (!terms.length) return [];
@@ -155,6 +167,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
       tokenize: (s) => s.split(" "),
       processTerm: (t) => t,
       boost,
+      boostDocument: (id) => (engine === mini ? referenceWeight(docs[id].pageKey) : referenceWeight(id)),
       boostTerm: (term, i) => weights[i],
       fuzzy: (term) => settings.typos(term.length) + (looser ? 1 : 0),
       prefix: (term, i) => looser || (lastIsPrefix && i === terms.length - 1 && term.length >= 3),
@@ -163,7 +176,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     });
   }
 
-  function rank(hits, pageHits) {
+  function rank(hits, pageHits, pointed) {
     // Pages in order of their best section, plus a little for each other section that matches.
     const pages = new Map();
     for (const hit of hits) {
@@ -184,6 +197,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
       score: (1 - settings.wholePage) * (p.best + settings.otherSections * Math.min(p.rest, p.best)) / topSection +
         settings.wholePage * (wholeScore.get(p.key) || 0),
     }));
+    for (const p of ranked) if (pointed.has(p.key)) p.score *= settings.seeBoost;
     ranked.sort((a, b) => b.score - a.score);
 
     // A query that names a warning sign: that sign, and its page, first.
@@ -265,7 +279,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   }
 
   function search(query) {
-    const { raw, own, added } = understand(query);
+    const { raw, own, added, pointed } = understand(query);
     if (!raw.length && !query.trim()) return { items: [] };
     const terms = [...own, ...added];
     const weights = [...own.map((t) => (generic.has(t) ? settings.genericWeight : 1)),
@@ -278,7 +292,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     const matched = new Set(hits.flatMap((h) => h.terms));
     const shown = Object.fromEntries(raw.map((w, i) => [w, matched.has(own[i])]));
     const pageHits = run(terms, weights, options, pageIndex, settings.pageBoost);
-    const ranked = rank(hits, pageHits);
+    const ranked = rank(hits, pageHits, pointed);
     if (own.length && own.every((t) => generic.has(t)) && !added.length) {
       // Only "leg cramp" words: the overview answers that best.
       const i = ranked.findIndex((p) => p.key === OVERVIEW);
