@@ -113,7 +113,8 @@ def rewrite(site_dir: Path, site: Site) -> None:
     path = site_dir / INDEX
     index = json.loads(path.read_text(encoding="utf-8"))
     index["docs"] = documents(index["docs"], site)
-    index["config"]["vocabulary"] = [{"lay": list(v.lay), "means": list(v.means), "see": v.see} for v in site.vocabulary]
+    index["config"]["vocabulary"] = [{"lay": list(v.lay), "means": list(v.means), "see": v.see}
+                                     for v in site.vocabulary]
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     for folder in MATERIAL_SEARCH:
         shutil.rmtree(site_dir / folder, ignore_errors=True)

@@ -526,9 +526,10 @@ def _vocabulary_rules(project: _Project) -> list[Problem]:
     if not project.all_read:
         return problems  # a page that failed to parse has words and anchors we cannot see
     glossary = project.glossary or []
-    on_pages = " ".join([*(" ".join([f.page.title, *f.page.search_terms, _page_text(f), *(s.heading for s in f.sections)])
-                           for _, f in project.pages),
-                         *(f"{g.term} {g.definition}" for g in glossary), *GENERATED_PAGES]).lower().replace("-", " ")
+    page_words = (" ".join([f.page.title, *f.page.search_terms, _page_text(f), *(s.heading for s in f.sections)])
+                  for _, f in project.pages)
+    on_pages = " ".join([*page_words, *(f"{g.term} {g.definition}" for g in glossary),
+                         *GENERATED_PAGES]).lower().replace("-", " ")
     anchors = {Path(d.path).stem: {s.anchor for s in f.sections if s.anchor} | {s.id for s in f.signs}
                for d, f in project.pages}
     anchors |= {page: set() for page in GENERATED_PAGES}
