@@ -126,7 +126,8 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     lay: entry.lay.map((phrase) => words(phrase).map((w) => stemmer(w))),
     means: entry.means.flatMap((phrase) => words(phrase).map(stem).filter(Boolean)),
     // "causes#alcohol" -> the page key of causes, as the index writes it ("causes/", "" for the overview)
-    see: entry.see ? (entry.see.split("#")[0] === "index" ? "" : entry.see.split("#")[0] + "/") : null,
+    see: entry.see ? pageKeyOf(entry.see) : null,
+    section: entry.see && entry.see.includes("#") ? pageKeyOf(entry.see) + "#" + entry.see.split("#")[1] : null,
   }));
 
   // A word that is not in the index may be two letters swapped ("cramsp", "grwoing").
@@ -149,12 +150,16 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     const sequence = all.map(fix);
     const added = [];
     const pointed = new Set(); // pages the vocabulary says answer a phrase in the query
+    const explained = new Set(); // the reader's words that a lay phrase took up
     for (const entry of vocabulary) {
-      if (!entry.lay.some((phrase) => contains(sequence, phrase))) continue;
+      const found = entry.lay.filter((phrase) => contains(sequence, phrase));
+      if (!found.length) continue;
+      for (const phrase of found) for (const term of phrase) explained.add(term);
       for (const term of entry.means) if (!own.includes(term) && !added.includes(term)) added.push(term);
       if (entry.see) pointed.add(entry.see);
+      if (entry.section) pointed.add(entry.section);
     }
-    return { raw, own, added, pointed };
+    return { raw, own, added, pointed, explained };
   }
 
   // Reference pages (sources, glossary, changes) answer "what does it mean" and "where is this
@@ -176,7 +181,11 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     });
   }
 
-  function rank(hits, pageHits, pointed) {
+  function rank(found, pageHits, pointed) {
+    // A section the vocabulary names for a phrase in the query counts more, as its page does.
+    const hits = found
+      .map((h) => (pointed.has(docs[h.id].location) ? { ...h, score: h.score * settings.seeBoost } : h))
+      .sort((a, b) => b.score - a.score);
     // Pages in order of their best section, plus a little for each other section that matches.
     const pages = new Map();
     for (const hit of hits) {
@@ -200,9 +209,13 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     for (const p of ranked) if (pointed.has(p.key)) p.score *= settings.seeBoost;
     ranked.sort((a, b) => b.score - a.score);
 
-    // A query that names a warning sign: that sign, and its page, first.
+    // A query that names a warning sign: that sign, and its page, first. Of the signs that score
+    // near the best section, the one that covers most of the reader's words, so "red, hot, swollen
+    // calf" leads to the calf sign, not to a shorter sign that mentions only "red" and "hot".
     const top = hits.length ? hits[0].score : 0;
-    const sign = hits.find((h) => docs[h.id].tier && h.score >= settings.signShare * top);
+    const signs = hits.filter((h) => docs[h.id].tier && h.score >= settings.signShare * top);
+    const coverage = (h) => new Set(h.queryTerms).size;
+    const sign = signs.sort((a, b) => coverage(b) - coverage(a) || b.score - a.score)[0];
     if (sign) {
       const i = ranked.findIndex((p) => p.key === docs[sign.id].pageKey);
       const [page] = ranked.splice(i, 1);
@@ -259,7 +272,10 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   function answer(ranked, terms, shown) {
     // The theme shows ten pages at first and more as the reader scrolls; a page's best five sections.
     return ranked.slice(0, settings.maxPages).map((page) => {
-      const group = page.hits.slice(0, settings.maxSections).map((h) => item(docs[h.id], h.score, terms, shown));
+      // The theme shows a page's first entry, and every other entry that scores as high, under the
+      // page's title: so the best section goes first, and the page's own entry never leads.
+      const sections = page.hits.filter((h) => docs[h.id].location !== page.key).slice(0, settings.maxSections);
+      const group = sections.map((h, i) => item(docs[h.id], i === 0 ? Math.max(h.score, page.best) : h.score, terms, shown));
       if (!group.some((g) => g.location === page.key)) {
         const article = docs.find((d) => d.location === page.key);
         if (article) group.push(item(article, 0, terms, shown));
@@ -279,7 +295,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   }
 
   function search(query) {
-    const { raw, own, added, pointed } = understand(query);
+    const { raw, own, added, pointed, explained } = understand(query);
     if (!raw.length && !query.trim()) return { items: [] };
     const terms = [...own, ...added];
     const weights = [...own.map((t) => (generic.has(t) ? settings.genericWeight : 1)),
@@ -290,7 +306,9 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     if (!hits.length) hits = run(terms, weights, (options = { looser: true }));
     if (!hits.length) return { items: fallback(query) };
     const matched = new Set(hits.flatMap((h) => h.terms));
-    const shown = Object.fromEntries(raw.map((w, i) => [w, matched.has(own[i])]));
+    // The theme lists the reader's words that matched nothing as "Missing"; a word the vocabulary
+    // understood is not missing.
+    const shown = Object.fromEntries(raw.map((w, i) => [w, matched.has(own[i]) || explained.has(own[i])]));
     const pageHits = run(terms, weights, options, pageIndex, settings.pageBoost);
     const ranked = rank(hits, pageHits, pointed);
     if (own.length && own.every((t) => generic.has(t)) && !added.length) {
@@ -302,6 +320,12 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   }
 
   return { search, understand };
+}
+
+// "causes#alcohol" -> "causes/", as the index writes page addresses; "index" is the overview, "".
+function pageKeyOf(see) {
+  const slug = see.split("#")[0];
+  return slug === "index" ? OVERVIEW : slug + "/";
 }
 
 function contains(terms, phrase) {
