@@ -48,9 +48,8 @@ HELDOUT_SEED = 15  # fixed once, before any tuning; changing it would leak the t
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-TARGETS = {"top1": 0.80, "top3": 0.95, "p95_ms": 100.0}
+TARGETS = {"top1": 0.90, "top3": 0.97, "p95_ms": 50.0}
 KEY_DELAY_MS = 40  # faster than most readers type, so the worker is kept busy with each new prefix
-UNTUNED_SEPARATOR = r"[\s\-]+"  # Material's default for English
 
 # Runs in the page before Material's own scripts. It wraps the Worker constructor to count
 # the queries sent to the search worker and the results it sends back (Material's message
@@ -254,16 +253,16 @@ def measure(browser: Any, base_url: str, queries: list[Query], cpu_slowdown: flo
 
 
 def untuned_copy(site: Path, dest: Path) -> Path:
-    """The same site with the search as Material ships it: no synonym tags, the default separator.
+    """The same site with the engine given only the pages' text: no search terms, no lay vocabulary.
 
-    The baseline for the tuning: same pages, same text, same browser, measured in the same run.
+    The baseline for the tuning: same pages, same engine, same browser, measured in the same run.
     """
     shutil.copytree(site, dest)
     index_file = dest / "search" / "search_index.json"
     index = json.loads(index_file.read_text(encoding="utf-8"))
-    index["config"]["separator"] = UNTUNED_SEPARATOR
+    index["config"]["vocabulary"] = []
     for doc in index["docs"]:
-        doc.pop("tags", None)
+        doc["terms"] = []
     index_file.write_text(json.dumps(index), encoding="utf-8")
     return dest
 
@@ -286,10 +285,10 @@ def report(summary: Summary, label: str, show_misses: bool = True) -> str:
         f"| {label} | value | target |",
         "|---|---|---|",
         f"| queries | {n} | at least 60 |",
-        f"| top-1 hit rate | {top1:.1%} ({round(top1 * n)}/{n}) | >= 80% ({mark[ok[0]]}) |",
-        f"| top-3 hit rate | {top3:.1%} ({round(top3 * n)}/{n}) | >= 95% ({mark[ok[1]]}) |",
+        f"| top-1 hit rate | {top1:.1%} ({round(top1 * n)}/{n}) | >= 90% ({mark[ok[0]]}) |",
+        f"| top-3 hit rate | {top3:.1%} ({round(top3 * n)}/{n}) | >= 97% ({mark[ok[1]]}) |",
         f"| last keystroke to results painted, median | {summary.median_ms():.1f} ms | |",
-        f"| last keystroke to results painted, p95 | {summary.p95_ms():.1f} ms | < 100 ms ({mark[ok[2]]}) |",
+        f"| last keystroke to results painted, p95 | {summary.p95_ms():.1f} ms | < 50 ms ({mark[ok[2]]}) |",
         f"| slowest query | {summary.latencies()[-1]:.1f} ms | |",
     ]
     misses = summary.misses(1) if show_misses else []
@@ -339,17 +338,18 @@ def main(argv: list[str] | None = None) -> int:
                              measure(browser, base, queries, args.cpu_slowdown)))
         if not args.no_baseline:
             with serve_folder(untuned_copy(site, Path(tmp) / "untuned")) as base, launched() as browser:
-                runs.append(("baseline: no tags, default separator", measure(browser, base, queries)))
+                runs.append(("baseline: no search terms, no vocabulary", measure(browser, base, queries)))
         elapsed = time.perf_counter() - started
     label, summary = runs[0]
     # The test half's misses are never printed: whoever tunes must not see which queries fail there.
     text = report(summary, label, show_misses=args.heldout != "test") + "\n\n" + comparison(runs) + "\n"
-    text += (f"\nMaterial's built-in search (lunr), {len(queries)} queries from {source} typed "
+    text += (f"\nThe site's search engine (docs/assets/search/engine.js) in Material's search box, {len(queries)} "
+             f"queries from {source} typed "
              f"key by key ({KEY_DELAY_MS} ms apart) into the search box in Debian Chromium, site served on "
              f"127.0.0.1; {elapsed:.0f} s in all, 1-minute load average {load:.1f} at the start on "
              f"{os.cpu_count()} CPUs (latency figures grow with other work on the machine). A hit is the expected "
-             "page or one of its listed alternates. The baseline is the same build with the synonym tags "
-             "removed from the search index and Material's default separator. Reproduce: "
+             "page or one of its listed alternates. The baseline is the same build with the pages' search terms "
+             "and the lay vocabulary removed from the search index. Reproduce: "
              "`.venv/bin/python -m benchmarks.search_quality` (add `--cpu-slowdown 4` for a slow phone's CPU).\n")
     section = f"search quality, held-out {args.heldout} half" if args.heldout else "search quality"
     publish(section, text, save=not args.no_record)
