@@ -1,4 +1,4 @@
-"""Command line: `factsite check`, `factsite build`, `factsite render`.
+"""Command line: `factsite check`, `factsite build`, `factsite render`, `factsite schemas`.
 
 `check` validates the content in about a second. `build` checks, runs the strict
 MkDocs build into a temporary folder, checks its links, and only then swaps it in
@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import editor_schema
 from .loopback import serve_folder
 from .problems import errors, report
 from .render import render_site
@@ -199,6 +200,23 @@ def cmd_render(root: Path, out: Path) -> int:
     return 0
 
 
+def cmd_schemas(root: Path) -> int:
+    """Rewrite schemas/*.json and .vscode/settings.json from the models and the project's ids."""
+    result = check(root)
+    if result.site is None or not result.ok:
+        print(report(result.problems), file=sys.stderr)
+        print("The schemas list the project's ids, so the project must pass the check first.", file=sys.stderr)
+        return 1
+    folder = root / editor_schema.FOLDER
+    folder.mkdir(exist_ok=True)
+    for name, text in editor_schema.schemas(result.site).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (root / ".vscode").mkdir(exist_ok=True)
+    (root / ".vscode" / "settings.json").write_text(editor_schema.vscode_settings(), encoding="utf-8")
+    print(f"Wrote {len(editor_schema.FILES)} schemas into {editor_schema.FOLDER}/ and .vscode/settings.json")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="factsite", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: current folder)")
@@ -209,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--no-links", action="store_true", help="skip the link check")
     render = sub.add_parser("render", help="write the generated Markdown pages to a folder")
     render.add_argument("out", type=Path)
+    sub.add_parser("schemas", help="write the editors' JSON Schemas (schemas/) and .vscode/settings.json")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
@@ -216,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(root)
         if args.command == "build":
             return cmd_build(root, (args.site_dir or root / "site").resolve(), links=not args.no_links)
+        if args.command == "schemas":
+            return cmd_schemas(root)
         return cmd_render(root, args.out)
     except KeyboardInterrupt:
         return 130
