@@ -19,7 +19,7 @@ test: $(STAMP) browser
 # The unit layer only (loader, schema and rules, every pinned editor message, templates and golden
 # pages, README checks): no build, no browser. The quick loop while changing code; `make test` is the gate.
 test-fast: $(STAMP)
-	$(BIN)/pytest -q tests/test_load.py tests/test_validate.py tests/test_render.py tests/test_docs.py
+	$(BIN)/pytest -q tests/test_load.py tests/test_validate.py tests/test_render.py tests/test_docs.py tests/test_editor_schema.py
 
 # Validate content/ and data/ only; lists every problem.
 check: $(STAMP)
