@@ -179,7 +179,7 @@ def render_site(site: Site) -> dict[str, str]:
     for p in site.pages:
         for sid in Citations(p.facts.cited()).order:
             cited_by[sid].append(p)
-    terms = sorted(symptom_terms(site), key=lambda t: (t[0].lower(), t[2], t[1]))
+    terms = sorted(symptom_terms(site), key=lambda t: (t[0].lower(), t[2], t[1], t[0]))
     extras: dict[str, tuple[str, dict[str, Any]]] = {
         "sources.md": ("sources.md.j2", {"site": site, "cited_by": cited_by}),
         "glossary.md": ("glossary.md.j2", {"site": site}),
