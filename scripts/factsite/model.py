@@ -7,8 +7,21 @@ each cited id exists, each page's warning signs resolve, each label fits its def
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from .schema import EvidenceEntry, FactFile, GlossaryEntry, LayTerm, Publisher, Source
+from .schema import (
+    ActionCard,
+    CardStep,
+    EvidenceEntry,
+    FactFile,
+    Figure,
+    GlossaryEntry,
+    HelpLine,
+    LayTerm,
+    Publisher,
+    Sign,
+    Source,
+)
 
 WARNING_PAGE = "when-to-see-a-doctor"  # the page that holds the signs, and every page links to
 
@@ -25,6 +38,21 @@ class Page:
         return "" if self.slug == "index" else f"{self.slug}/"
 
 
+class Cites(Protocol):
+    """Anything a page shows with numbered citations: a claim, a sign, a drawing."""
+
+    @property
+    def sources(self) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A checked drawing: its entry in data/figures.yml and its SVG, ready to place in a page."""
+
+    entry: Figure
+    svg: str  # one line of SVG markup, with the alt text as its accessible name
+
+
 @dataclass
 class Site:
     """Everything the renderer needs, all checked."""
@@ -35,9 +63,37 @@ class Site:
     evidence: dict[str, EvidenceEntry] = field(default_factory=dict)
     publisher: Publisher | None = None
     vocabulary: list[LayTerm] = field(default_factory=list)
+    figures: dict[str, Drawing] = field(default_factory=dict)
+    card: ActionCard | None = None
+    help: list[HelpLine] = field(default_factory=list)
 
     def page(self, slug: str) -> Page | None:
         return next((p for p in self.pages if p.slug == slug), None)
+
+    def sign(self, sign_id: str) -> Sign:
+        signs = self.page(WARNING_PAGE)
+        assert signs is not None, "the check makes sure the warning-signs page exists"
+        return next(s for s in signs.facts.signs if s.id == sign_id)
+
+    def card_items(self) -> list[CardStep | Sign]:
+        """The card's steps, then the warning sign it ends with."""
+        assert self.card is not None
+        return [*self.card.steps, self.sign(self.card.sign)]
+
+    def cited(self, page: Page) -> list[Cites]:
+        """Everything on a page that cites sources, in the order a reader meets it: the one answer
+        the renderer, the exporter and the tests use for a page's numbered Sources list."""
+        facts = page.facts
+        items: list[Cites] = [facts.main]
+        if facts.page.action_card:
+            items += self.card_items()  # a step's drawing illustrates the step, and shares its sources
+        items += facts.summary
+        for section in facts.sections:
+            items += [self.figures[f].entry for f in section.figures]
+            items += section.claims
+        items += [c for o in facts.options for c in o.claims()]
+        items += facts.signs
+        return items
 
     def in_menu_order(self) -> list[Page]:
         """The topic pages by their `order`, then slug: the menu, the changes list, the export."""

@@ -19,8 +19,8 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 from markupsafe import escape
 
-from .model import WARNING_PAGE, Page, Site
-from .schema import Change, Claim, Publisher, Sign
+from .model import WARNING_PAGE, Cites, Page, Site
+from .schema import Change, Publisher
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -109,14 +109,14 @@ def environment() -> jinja2.Environment:
 class Citations:
     """Numbers a page's sources in the order they are first cited."""
 
-    def __init__(self, items: Iterable[Claim | Sign]) -> None:
+    def __init__(self, items: Iterable[Cites]) -> None:
         self.order: list[str] = []
         for item in items:
             for sid in item.sources:
                 if sid not in self.order:
                     self.order.append(sid)
 
-    def numbered(self, item: Claim | Sign) -> list[tuple[int, str]]:
+    def numbered(self, item: Cites) -> list[tuple[int, str]]:
         """The item's sources as (number, id), lowest number first."""
         return sorted((self.order.index(sid) + 1, sid) for sid in set(item.sources))
 
@@ -131,7 +131,7 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
     facts = page.facts
     signs = site.page(WARNING_PAGE)
     sign_by_id = {s.id: s for s in signs.facts.signs} if signs else {}
-    cites = Citations(facts.cited())
+    cites = Citations(site.cited(page))
     review = max(facts.reviews, key=lambda r: r.date) if facts.reviews else None
     body = env.get_template("page.md.j2").render(
         page=page,
@@ -145,6 +145,10 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
         sources=site.sources,
         labels=site.evidence,
         box_signs=[sign_by_id[i] for i in facts.page.warning_signs],
+        figures=site.figures,
+        card=site.card,
+        card_sign=site.sign(site.card.sign) if site.card else None,
+        help=site.help,
     )
     return _with_glossary(body, site, env)
 
@@ -155,7 +159,7 @@ def _with_glossary(body: str, site: Site, env: jinja2.Environment) -> str:
 
 # Titles of the pages not made from content/, for links to them from the symptom index.
 GENERATED_TITLES = {"glossary": "Glossary", "symptom-index": "Symptom index", "sources": "Sources",
-                    "changes": "Recent changes", "about": "About this guide"}
+                    "changes": "Recent changes", "about": "About this guide", "cramp-card": "During a cramp"}
 
 
 def symptom_terms(site: Site) -> set[tuple[str, str, str]]:
@@ -177,7 +181,7 @@ def render_site(site: Site) -> dict[str, str]:
     pages = {f"{p.slug}.md": render_page(p, site, env) for p in site.pages}
     cited_by: dict[str, list[Page]] = {sid: [] for sid in site.sources}
     for p in site.pages:
-        for sid in Citations(p.facts.cited()).order:
+        for sid in Citations(site.cited(p)).order:
             cited_by[sid].append(p)
     terms = sorted(symptom_terms(site), key=lambda t: (t[0].lower(), t[2], t[1], t[0]))
     extras: dict[str, tuple[str, dict[str, Any]]] = {
@@ -186,6 +190,12 @@ def render_site(site: Site) -> dict[str, str]:
         "symptom-index.md": ("symptom-index.md.j2", {"terms": terms}),
         "changes.md": ("changes.md.j2", {"changes": all_changes(site)}),
     }
+    if site.card is not None:
+        items = [*site.card_items(), *(site.figures[f].entry for f in site.card.more)]
+        extras["cramp-card.md"] = ("cramp-card.md.j2", {
+            "card": site.card, "card_sign": site.sign(site.card.sign), "figures": site.figures,
+            "cites": Citations(items), "sources": site.sources, "labels": site.evidence,
+            "report": lambda claim_id=None: None})
     for name, (template, context) in extras.items():
         pages[name] = env.get_template(template).render(**context)
     return pages
@@ -246,4 +256,5 @@ def nav(site: Site) -> list[dict[str, object]]:
               for p in site.in_menu_order()]
     reference = [{"Symptom index": "symptom-index.md"}, {"Glossary": "glossary.md"}, {"Sources": "sources.md"},
                  {"Recent changes": "changes.md"}, {"About and editorial policy": "about.md"}]
-    return [*topics, {"Reference": reference}]
+    tools: list[dict[str, object]] = [{"Cramp card to print": "cramp-card.md"}] if site.card else []
+    return [*topics, *tools, {"Reference": reference}]

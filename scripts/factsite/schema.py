@@ -188,9 +188,16 @@ class Claim(Strict):
     sources: SourceIds
 
 
+# How a section's claims are shown: a plain list, numbered steps to follow in order, or a
+# checklist with a box to tick beside each item (printed, it is a list to take along).
+Layout = Literal["list", "steps", "checklist"]
+
+
 class Section(Strict):
     heading: Text
     anchor: Slug | None = None
+    layout: Layout = "list"
+    figures: list[Slug] = []  # ids from data/figures.yml, shown under the heading
     claims: Annotated[list[Claim], Field(min_length=1)]
 
 
@@ -214,6 +221,9 @@ class PageMeta(Strict):
     next_review: IsoDate
     search_terms: Annotated[list[SearchTerm], Field(min_length=1)]
     warning_signs: list[Slug] = []
+    action_card: bool = False  # show the "Cramp right now?" card (data/cramp-card.yml) under the main message
+    tool: Literal["diary"] | None = None  # a tool the page carries after its sections
+    more_help: bool = False  # show the help lines and organisations of data/help.yml
 
     @model_validator(mode="after")
     def _review_order(self) -> PageMeta:
@@ -249,13 +259,31 @@ class Review(Strict):
     interests: LongText  # declared interests, or "None declared"
 
 
+class Option(Strict):
+    """One treatment or self-care choice, explained the same way as every other one.
+
+    `about` names its entry in data/evidence.yml, whose labels the comparison table shows.
+    """
+
+    about: Slug
+    how: Claim  # how it works, or is thought to work
+    benefit: Claim  # what it does for cramps, in numbers where the source gives them
+    risks: Claim  # side effects and harms
+    not_for: Claim  # who should not use it, or should ask first
+
+    def claims(self) -> list[Claim]:
+        return [self.how, self.benefit, self.risks, self.not_for]
+
+
 class FactFile(Strict):
     """One topic page: content/<slug>.yml."""
 
     page: PageMeta
+    main: Claim  # the one thing a reader must remember: one sentence, shown first
     summary: list[Claim] = []
     sections: list[Section] = []
     signs: list[Sign] = []
+    options: list[Option] = []  # treatment choices, compared in a table and explained one by one
     reviews: list[Review] = []
     changes: Annotated[list[Change], Field(min_length=1)]
 
@@ -266,7 +294,8 @@ class FactFile(Strict):
         return self
 
     def claims(self) -> list[Claim]:
-        return [*self.summary, *(c for s in self.sections for c in s.claims)]
+        return [self.main, *self.summary, *(c for s in self.sections for c in s.claims),
+                *(c for o in self.options for c in o.claims())]
 
     def cited(self) -> list[Claim | Sign]:
         """Everything on the page that cites sources, in page order: claims, then warning signs."""
@@ -349,6 +378,45 @@ class GlossaryEntry(Strict):
         return re.sub(r"[^a-z0-9]+", "-", self.term.lower().replace("'", "").replace("’", "")).strip("-")
 
 
+class Figure(Strict):
+    """A drawing, docs/assets/figures/<id>.svg: shown inside the page with its alt text, caption and sources."""
+
+    id: Slug
+    alt: Annotated[Text, Field(max_length=200)]  # what the drawing shows, for readers who cannot see it
+    caption: LongText  # how to do what it shows, under the drawing
+    sources: SourceIds  # the advice the drawing follows
+
+
+class CardStep(Claim):
+    """One step of the "Cramp right now?" card, with an optional drawing of it."""
+
+    figure: Slug | None = None
+
+
+class ActionCard(Strict):
+    """data/cramp-card.yml: what to do during a cramp, in a few numbered steps with pictures.
+
+    The last step is always the warning sign named in `sign`, in its own words and tier, so the
+    card can never give a different urgency from the when-to-see-a-doctor page.
+    """
+
+    title: ThemeText
+    steps: Annotated[list[CardStep], Field(min_length=2, max_length=3)]
+    sign: Slug
+    more: list[Slug] = []  # drawings for other muscles, on the printable card only
+
+
+class HelpLine(Strict):
+    """A health line or support organisation, listed under "More help" (apart from the references)."""
+
+    name: ThemeText
+    region: Text  # where it serves, e.g. "England", "United States"
+    purpose: LongText  # what it is for, in a reader's words
+    phone: Annotated[str, Field(pattern=r"^[0-9][0-9 -]{1,19}$")] | None = None  # as the organisation writes it
+    url: Url  # the organisation's own page
+    checked: IsoDate  # the day the number and address were checked on that page
+
+
 # A page address in the vocabulary: a page's file name, optionally with a section or sign anchor.
 PageAddress = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*(#[a-z0-9]+(-[a-z0-9]+)*)?$", max_length=120)]
 
@@ -370,3 +438,5 @@ SourceList = Annotated[list[Source], Field(min_length=1)]
 Glossary = list[GlossaryEntry]
 EvidenceList = list[EvidenceEntry]
 Vocabulary = list[LayTerm]
+Figures = list[Figure]
+HelpLines = list[HelpLine]

@@ -22,18 +22,23 @@ from urllib.parse import urlsplit
 
 from pydantic import TypeAdapter, ValidationError
 
-from . import history, readability
+from . import figures, history, readability
 from .load import DataPath, Document, dotted, load_file, load_text
 from .messages import schema_problem
-from .model import WARNING_PAGE, Page, Site
+from .model import WARNING_PAGE, Drawing, Page, Site
 from .problems import Location, Problem, errors
 from .schema import (
+    ActionCard,
     Claim,
     EvidenceEntry,
     EvidenceList,
     FactFile,
+    Figure,
+    Figures,
     Glossary,
     GlossaryEntry,
+    HelpLine,
+    HelpLines,
     LayTerm,
     Publisher,
     Source,
@@ -44,13 +49,14 @@ from .schema import (
 MAX_GRADE = 8.0  # a page as a whole
 MAX_SENTENCE_GRADE = 12.0  # one sentence: a page can average grade 6 and still hide a grade-17 sentence
 MIN_GRADED_WORDS = 8  # a grade for "Trials disagree." (14.7) measures one long word, not a hard sentence
-GRADE_FIELDS = ("text", "myth", "sign", "meaning")
+GRADE_FIELDS = ("text", "myth", "sign", "meaning", "caption")
 
 # A content file's name becomes the page's address and file name: keep it to what every tool reads.
 PAGE_FILE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.yml$")
 # Pages the build generates itself, and folders it writes: a fact file with one of these names
 # would silently replace the page, or mix with the folder.
-GENERATED_PAGES = ("sources", "glossary", "symptom-index", "changes", "about")  # pages not made from content/
+# Pages not made from content/ (cramp-card is the printable card, made from data/cramp-card.yml).
+GENERATED_PAGES = ("sources", "glossary", "symptom-index", "changes", "about", "cramp-card")
 RESERVED_PAGES = frozenset({*GENERATED_PAGES, "search", "assets", "api", "404", "sitemap", "feed"})
 # The folders the build reads. Anything in them is published or parsed, so a link out of the
 # project (to /proc/self/environ, a home folder, a secret) would be published too.
@@ -125,11 +131,15 @@ def _unique(items: list[tuple[str, Location, str]], what: str, hint: str = "give
 
 
 def _claim_paths(facts: FactFile) -> Iterable[tuple[DataPath, Any]]:
+    yield ("main",), facts.main
     for i, claim in enumerate(facts.summary):
         yield ("summary", i), claim
     for s, section in enumerate(facts.sections):
         for c, claim in enumerate(section.claims):
             yield ("sections", s, "claims", c), claim
+    for i, option in enumerate(facts.options):
+        for name in ("how", "benefit", "risks", "not_for"):
+            yield ("options", i, name), getattr(option, name)
     for i, sign in enumerate(facts.signs):
         yield ("signs", i), sign
 
@@ -142,9 +152,9 @@ def _page_text(facts: FactFile) -> str:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-def _sentences(doc: Document, facts: FactFile) -> Iterable[Sentence]:
-    """Every sentence of the page's reader-facing text, graded, with where it was written."""
-    for at, item in _claim_paths(facts):
+def _sentences(doc: Document, items: Iterable[tuple[DataPath, Any]]) -> Iterable[Sentence]:
+    """Every sentence of the items' reader-facing text, graded, with where it was written."""
+    for at, item in items:
         for name in GRADE_FIELDS:
             text = getattr(item, name, None)
             for sentence in _SENTENCE_END.split(text or ""):
@@ -178,6 +188,33 @@ def _why_problems(doc: Document, facts: FactFile) -> list[Problem]:
     return [doc.problem(("signs", i, "why"), f"no section with anchor '{sign.why}' explains this tier",
                     _suggest(sign.why, anchors) or "use the anchor of a section on this page")
             for i, sign in enumerate(facts.signs) if sign.why and sign.why not in anchors]
+
+
+def _main_problems(doc: Document, facts: FactFile) -> list[Problem]:
+    """The main message is one sentence: the one thing a reader must remember."""
+    count = len(_SENTENCE_END.split(facts.main.text.strip()))
+    if count == 1:
+        return []
+    return [doc.problem(("main", "text"), f"the main message has {count} sentences",
+                        "write one sentence: the one thing a reader must remember; move the rest into sections")]
+
+
+def _option_problems(doc: Document, facts: FactFile, project: _Project) -> list[Problem]:
+    """Each choice names a known evidence entry, and its benefit cites a source that entry's label rests on."""
+    problems = []
+    known = project.known_evidence
+    for i, option in enumerate(facts.options):
+        entry = known.get(option.about)
+        if entry is None:
+            if project.evidence is not None:
+                hint = _suggest(option.about, known) or "add it to data/evidence.yml, or fix the id"
+                problems.append(doc.problem(("options", i, "about"), f"unknown evidence entry '{option.about}'", hint))
+        elif not set(entry.sources) & set(option.benefit.sources):
+            problems.append(doc.problem(("options", i, "benefit", "sources"),
+                                        f"the table shows the label of '{option.about}' but the benefit cites "
+                                        "none of the sources that label rests on",
+                                        f"cite one of: {', '.join(entry.sources)}"))
+    return problems
 
 
 def _hard_sentence(sentence: Sentence) -> Problem:
@@ -328,6 +365,12 @@ class _Project:
     publisher: Publisher | None = None
     vocabulary_doc: Document | None = None
     vocabulary: list[LayTerm] | None = None
+    figures_doc: Document | None = None
+    figures: list[Figure] | None = None
+    card_doc: Document | None = None
+    card: ActionCard | None = None
+    help_doc: Document | None = None
+    help: list[HelpLine] | None = None
     pages: list[tuple[Document, FactFile]] = field(default_factory=list)
     # A file that fails the schema cites nothing we can see, so "not cited" and "not used" are
     # only reported when every file was read, to avoid a cascade of false alarms.
@@ -340,6 +383,15 @@ class _Project:
     @property
     def known_evidence(self) -> dict[str, EvidenceEntry]:
         return {e.id: e for e in self.evidence or []}
+
+    def claims(self) -> Iterable[tuple[Document, DataPath, Any]]:
+        """Every claim and sign of every page, and the steps of the cramp card, with where each is written."""
+        for doc, facts in self.pages:
+            for at, item in _claim_paths(facts):
+                yield doc, at, item
+        if self.card_doc is not None and self.card is not None:
+            for i, step in enumerate(self.card.steps):
+                yield self.card_doc, ("steps", i), step
 
 
 def _read(root: Path, site_url: str | None, problems: list[Problem], refused: set[Path]) -> _Project:
@@ -375,6 +427,11 @@ def _read(root: Path, site_url: str | None, problems: list[Problem], refused: se
     vocabulary_path = data / "vocabulary.yml"
     project.vocabulary_doc, project.vocabulary = (parse(vocabulary_path, Vocabulary) if vocabulary_path.is_file()
                                                   else (None, []))
+    figures_path, card_path, help_path = data / "figures.yml", data / "cramp-card.yml", data / "help.yml"
+    project.figures_doc, project.figures = parse(figures_path, Figures) if figures_path.is_file() else (None, [])
+    if card_path.is_file():
+        project.card_doc, project.card = parse(card_path, ActionCard)
+    project.help_doc, project.help = parse(help_path, HelpLines) if help_path.is_file() else (None, [])
     publisher_path = data / "publisher.yml"
     if publisher_path.is_file() or publisher_path in refused:
         project.publisher = parse(publisher_path, Publisher)[1]
@@ -383,7 +440,9 @@ def _read(root: Path, site_url: str | None, problems: list[Problem], refused: se
                                 f"a site built for {site_url} must say who publishes it, and where to report a mistake",
                                 "copy data/_publisher.example.yml to data/publisher.yml and fill in the real details"))
 
-    project.all_read = project.glossary is not None and project.evidence is not None
+    project.all_read = (project.glossary is not None and project.evidence is not None
+                        and project.figures is not None and project.help is not None
+                        and (project.card is not None or not card_path.is_file()))
     for path in sorted(content.iterdir()) if content.is_dir() and content not in refused else []:
         if path.name.startswith((".", "_")):
             continue
@@ -421,8 +480,10 @@ def _page_rules(root: Path, doc: Document, facts: FactFile, project: _Project, t
         if getattr(item, "about", None):
             problems.extend(_label_problems(doc, at, item, project.known_evidence, project.evidence is not None))
     problems.extend(_why_problems(doc, facts))
+    problems.extend(_main_problems(doc, facts))
+    problems.extend(_option_problems(doc, facts, project))
     problems.extend(_change_problems(root, doc, facts, today))
-    sentences = list(_sentences(doc, facts))
+    sentences = list(_sentences(doc, _claim_paths(facts)))
     if sentences:
         result.hardest[doc.path] = max(sentences, key=lambda x: x.grade)
     problems.extend(_hard_sentence(s) for s in sentences if s.grade > MAX_SENTENCE_GRADE)
@@ -445,9 +506,10 @@ def _page_rules(root: Path, doc: Document, facts: FactFile, project: _Project, t
 def _citation_rules(project: _Project) -> list[Problem]:
     """Every cited id is a known source, and every source is cited by something."""
     cited = [_Cited(sid, doc.where((*at, "sources", i)), dotted((*at, "sources", i)))
-             for doc, facts in project.pages for at, item in _claim_paths(facts) for i, sid in enumerate(item.sources)]
-    data_docs: list[tuple[Document | None, Sequence[GlossaryEntry | EvidenceEntry]]] = [
-        (project.glossary_doc, project.glossary or []), (project.evidence_doc, project.evidence or [])]
+             for doc, at, item in project.claims() for i, sid in enumerate(item.sources)]
+    data_docs: list[tuple[Document | None, Sequence[GlossaryEntry | EvidenceEntry | Figure]]] = [
+        (project.glossary_doc, project.glossary or []), (project.evidence_doc, project.evidence or []),
+        (project.figures_doc, project.figures or [])]
     for data_doc, entries in data_docs:
         for entry_no, entry in enumerate(entries):
             assert data_doc is not None
@@ -473,7 +535,8 @@ def _evidence_use_rules(project: _Project) -> list[Problem]:
     if project.evidence_doc is None or not project.evidence:
         return []
     doc, evidence = project.evidence_doc, project.evidence
-    about_used = {c.about for _, facts in project.pages for c in facts.claims() if c.about}
+    about_used = {item.about for _, _, item in project.claims() if getattr(item, "about", None)}
+    about_used |= {o.about for _, facts in project.pages for o in facts.options}
     problems = []
     if project.pages and project.all_read:
         problems += [doc.problem((i, "id"), f"evidence entry '{label.id}' is not used by any claim",
@@ -488,8 +551,7 @@ def _evidence_use_rules(project: _Project) -> list[Problem]:
 
 def _uniqueness_rules(project: _Project) -> list[Problem]:
     """Claim ids across all pages, source ids, glossary terms: each once."""
-    claim_ids = [(item.id, doc.where((*at, "id")), dotted((*at, "id")))
-                 for doc, facts in project.pages for at, item in _claim_paths(facts)]
+    claim_ids = [(item.id, doc.where((*at, "id")), dotted((*at, "id"))) for doc, at, item in project.claims()]
     problems = _unique(claim_ids, "claim id")
     if project.sources_doc is not None and project.sources:
         problems += _unique([(s.id, project.sources_doc.where((i, "id")), f"[{i}].id")
@@ -553,6 +615,106 @@ def _vocabulary_rules(project: _Project) -> list[Problem]:
     return problems
 
 
+def _figure_rules(root: Path, project: _Project) -> tuple[list[Problem], dict[str, Drawing]]:
+    """Every drawing is listed, exists, is a safe and small SVG, and is shown somewhere; every use names one."""
+    doc, entries = project.figures_doc, project.figures or []
+    problems: list[Problem] = []
+    drawings: dict[str, Drawing] = {}
+    folder = root / figures.FOLDER
+    for i, entry in enumerate(entries):
+        path = folder / f"{entry.id}.svg"
+        assert doc is not None
+        if not path.is_file():
+            problems.append(doc.problem((i, "id"), f"there is no drawing {figures.FOLDER.as_posix()}/{entry.id}.svg",
+                                        "add the SVG file, or fix the id"))
+            continue
+        data = path.read_bytes()
+        found = figures.check_svg(data)
+        problems += [Problem(Location(f"{figures.FOLDER.as_posix()}/{entry.id}.svg", 1, 1), "", what,
+                             "redraw it as plain SVG paths and shapes; docs/assets/figures/README.md lists the rules")
+                     for what in found]
+        if not found:
+            drawings[entry.id] = Drawing(entry, figures.inline_svg(data, entry.alt))
+    if doc is not None and entries:
+        problems += _unique([(e.id, doc.where((i, "id")), f"[{i}].id") for i, e in enumerate(entries)], "drawing")
+        problems.extend(_sentence_problems(doc, [((i,), e) for i, e in enumerate(entries)]))
+    listed = {e.id for e in entries}
+    if folder.is_dir() and project.figures is not None:
+        problems += [Problem(Location(f"{figures.FOLDER.as_posix()}/{svg.name}", 1, 1), "",
+                             "no entry in data/figures.yml describes this drawing",
+                             "add its alt text, caption and sources to data/figures.yml, or delete the file")
+                     for svg in sorted(folder.glob("*.svg")) if svg.stem not in listed]
+    uses: list[tuple[str, Document, DataPath]] = [
+        (f, page_doc, ("sections", s, "figures", j)) for page_doc, facts in project.pages
+        for s, section in enumerate(facts.sections) for j, f in enumerate(section.figures)]
+    if project.card is not None and project.card_doc is not None:
+        uses += [(step.figure, project.card_doc, ("steps", i, "figure"))
+                 for i, step in enumerate(project.card.steps) if step.figure]
+        uses += [(f, project.card_doc, ("more", i)) for i, f in enumerate(project.card.more)]
+    if project.figures is None:
+        return problems, drawings
+    problems += [use_doc.problem(at, f"unknown drawing '{f}'", _suggest(f, listed) or "use an id from data/figures.yml")
+                 for f, use_doc, at in uses if f not in listed]
+    if doc is not None and project.all_read:
+        used = {f for f, _, _ in uses}
+        problems += [doc.problem((i, "id"), f"drawing '{e.id}' is not shown on any page",
+                                 "name it in a section's figures: or a card step's figure:, or remove it")
+                     for i, e in enumerate(entries) if e.id not in used]
+    return problems, drawings
+
+
+def _sentence_problems(doc: Document, items: Iterable[tuple[DataPath, Any]]) -> list[Problem]:
+    return [_hard_sentence(s) for s in _sentences(doc, items) if s.grade > MAX_SENTENCE_GRADE]
+
+
+def _card_rules(project: _Project, signs: set[str] | None) -> list[Problem]:
+    """The cramp card: pages that show it have it, it is shown, its steps are checked like claims,
+    a step's drawing follows the step's own sources, and it ends with a real warning sign."""
+    card, doc = project.card, project.card_doc
+    wanted = [(page_doc, ("page", "action_card")) for page_doc, facts in project.pages if facts.page.action_card]
+    if card is None or doc is None:
+        if doc is None:  # no file at all (a file that failed to parse has its own problems)
+            return [page_doc.problem(at, "the page asks for the cramp card, but data/cramp-card.yml is missing",
+                                     "add data/cramp-card.yml, or remove action_card") for page_doc, at in wanted]
+        return []
+    problems = []
+    if not wanted and project.all_read:
+        problems.append(doc.problem((), "no page shows the cramp card",
+                                    "set action_card: true in a page's page: block, or delete the file"))
+    for i, step in enumerate(card.steps):
+        if step.about:
+            problems.extend(_label_problems(doc, ("steps", i), step, project.known_evidence,
+                                            project.evidence is not None))
+        figure = next((f for f in project.figures or [] if f.id == step.figure), None)
+        if figure and not set(figure.sources) <= set(step.sources):
+            problems.append(doc.problem(("steps", i, "sources"), f"the step's drawing '{figure.id}' follows "
+                                        f"{', '.join(sorted(set(figure.sources) - set(step.sources)))}, which the "
+                                        "step does not cite", "cite the drawing's sources in the step too"))
+    problems.extend(_sentence_problems(doc, [(("steps", i), step) for i, step in enumerate(card.steps)]))
+    if signs is not None and card.sign not in signs:
+        problems.append(doc.problem(("sign",), f"unknown warning sign '{card.sign}'",
+                                    _suggest(card.sign, signs) or f"use an id from content/{WARNING_PAGE}.yml"))
+    return problems
+
+
+def _help_rules(project: _Project) -> list[Problem]:
+    """data/help.yml is shown on at least one page, and every page that asks for it has entries to show."""
+    wanted = [(doc, ("page", "more_help")) for doc, facts in project.pages if facts.page.more_help]
+    if project.help is None:
+        return []
+    if not project.help:
+        return [doc.problem(at, "the page asks for More help, but data/help.yml lists nothing",
+                            "add the health lines and organisations to data/help.yml, or remove more_help")
+                for doc, at in wanted]
+    assert project.help_doc is not None
+    problems = _unique([(h.name.lower(), project.help_doc.where((i, "name")), f"[{i}].name")
+                        for i, h in enumerate(project.help)], "help line", "keep one entry for each")
+    if not wanted and project.all_read:
+        problems.append(project.help_doc.problem((), "no page shows these help lines",
+                                                 "set more_help: true in a page's page: block, or delete the file"))
+    return problems
+
+
 def check(root: Path, today: date | None = None, site_url: str | None = None) -> Result:
     """Load and validate the whole project under `root`. Never raises for bad content.
 
@@ -569,12 +731,18 @@ def check(root: Path, today: date | None = None, site_url: str | None = None) ->
     problems.extend(_uniqueness_rules(project))
     problems.extend(_warning_sign_rules(root, project))
     problems.extend(_vocabulary_rules(project))
+    figure_problems, drawings = _figure_rules(root, project)
+    problems.extend(figure_problems)
+    signs_page = next((f for d, f in project.pages if Path(d.path).stem == WARNING_PAGE), None)
+    problems.extend(_card_rules(project, {s.id for s in signs_page.signs} if signs_page else None))
+    problems.extend(_help_rules(project))
     if errors(problems) or project.sources is None or project.glossary is None or project.evidence is None:
         return result
     result.site = Site(pages=[Page(Path(d.path).stem, d.path, f) for d, f in project.pages],
                        sources=project.known_sources, glossary=list(project.glossary),
                        evidence=project.known_evidence, publisher=project.publisher,
-                       vocabulary=list(project.vocabulary or []))
+                       vocabulary=list(project.vocabulary or []), figures=drawings, card=project.card,
+                       help=list(project.help or []))
     return result
 
 
