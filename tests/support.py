@@ -1,6 +1,6 @@
 """What several test modules share, written once: the project's paths, running the command line,
-reading built pages and headers, and the invalid fixtures. Test modules import from here (and from
-conftest for fixtures), never from one another.
+reading built pages and headers. Test modules import from here, from invalid_cases (the invalid
+fixtures) and from conftest (fixtures), never from one another.
 """
 
 from __future__ import annotations
@@ -23,20 +23,6 @@ _checked = check(ROOT).site
 assert _checked is not None, "the real content must pass the check"
 SITE = _checked
 TOPICS = sorted(p.slug for p in SITE.pages)
-
-# The invalid fixtures: each pins the exact report of one mistake.
-CASES = sorted((FIXTURES / "invalid").glob("*.yml"))
-
-
-def read_case(case: Path) -> tuple[str, list[str], bytes]:
-    """An invalid fixture: '# replaces: PATH', then '# expect: LINE' lines, then the file body."""
-    header, _, rest = case.read_bytes().partition(b"\n")
-    target = header.decode().removeprefix("# replaces:").strip()
-    lines = rest.split(b"\n")
-    expected = []
-    while lines and lines[0].startswith(b"# expect: "):
-        expected.append(lines.pop(0).decode().removeprefix("# expect: "))
-    return target, expected, b"\n".join(lines)
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

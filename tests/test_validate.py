@@ -11,12 +11,10 @@ import pytest
 from factsite.problems import errors
 from factsite.validate import check, example_problems
 
-from .conftest import FIXTURES, ROOT
-from .support import CASES, read_case
+from .invalid_cases import CASES, CaseError, expected_lines, make_case
+from .support import FIXTURES, ROOT
 
 TODAY = date(2026, 11, 22)
-
-
 
 
 def test_there_are_many_invalid_cases() -> None:
@@ -25,13 +23,21 @@ def test_there_are_many_invalid_cases() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_invalid_fixture_gives_its_exact_report(case: Path, tmp_path: Path) -> None:
-    target, expected, body = read_case(case)
-    shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
-    (tmp_path / target).write_bytes(body)
-    result = check(tmp_path, today=TODAY)
+    expected = expected_lines(case)
     assert expected, f"{case.name} pins no expected lines"
-    assert [str(p) for p in sorted(set(result.problems))] == expected
+    make_case(case, tmp_path)
+    result = check(tmp_path, today=TODAY)
+    found = [str(p) for p in sorted(set(result.problems))]
+    assert found == expected, f"{case.name} now reports:\n" + "".join(f"# expect: {line}\n" for line in found)
     assert not result.ok
+
+
+def test_a_case_that_no_longer_applies_fails_by_name(tmp_path: Path) -> None:
+    case = tmp_path / "title-gone.patch"
+    case.write_text("# expect: anything\n--- content/causes.yml\n+++ content/causes.yml\n@@ -2 +2 @@\n"
+                    "-  title: A title the valid fixture does not have\n+  title: x\n", encoding="utf-8")
+    with pytest.raises(CaseError, match=r"^title-gone: content/causes.yml: hunk 1 does not apply"):
+        make_case(case, tmp_path / "project")
 
 
 def test_valid_fixture_passes() -> None:
