@@ -86,7 +86,7 @@ def test_warning_signs_outside_the_signs_page_are_refused(tmp_path: Path) -> Non
     causes.write_text(causes.read_text() + "signs:\n  - id: x\n    tier: routine\n    sign: S.\n    meaning: M.\n"
                       "    sources: [nhs-leg-cramps]\n")
     found = [str(p) for p in check(tmp_path, today=TODAY).problems]
-    assert found == ["content/causes.yml:19:1: signs: warning signs belong on content/when-to-see-a-doctor.yml "
+    assert found == ["content/causes.yml:23:1: signs: warning signs belong on content/when-to-see-a-doctor.yml "
                      "(move them there and link to them with page.warning_signs)"]
 
 
@@ -99,7 +99,7 @@ def test_one_hard_sentence_fails_a_page_that_is_easy_overall(tmp_path: Path) -> 
     hard = ("      - id: index-hard\n        text: Pharmacological management of idiopathic nocturnal cramps remains "
             "controversial notwithstanding considerable investigational attention.\n"
             "        sources: [nhs-leg-cramps]\n")
-    index.write_text(index.read_text() + easy + hard)
+    index.write_text(index.read_text().replace("\nmain:", "\n" + easy + hard + "main:"))
     result = check(tmp_path, today=TODAY)
     assert result.grades["content/index.yml"] <= 8
     assert len(result.problems) == 1 and result.problems[0].message.startswith("sentence at reading grade")

@@ -268,11 +268,11 @@ class Option(Strict):
     about: Slug
     how: Claim  # how it works, or is thought to work
     benefit: Claim  # what it does for cramps, in numbers where the source gives them
-    risks: Claim  # side effects and harms
-    not_for: Claim  # who should not use it, or should ask first
+    risks: Claim | None = None  # side effects and harms; leave out only when no source you read gives them
+    not_for: Claim | None = None  # who should not use it, or should ask first; the same
 
     def claims(self) -> list[Claim]:
-        return [self.how, self.benefit, self.risks, self.not_for]
+        return [c for c in (self.how, self.benefit, self.risks, self.not_for) if c is not None]
 
 
 class FactFile(Strict):

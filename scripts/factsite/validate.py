@@ -139,7 +139,8 @@ def _claim_paths(facts: FactFile) -> Iterable[tuple[DataPath, Any]]:
             yield ("sections", s, "claims", c), claim
     for i, option in enumerate(facts.options):
         for name in ("how", "benefit", "risks", "not_for"):
-            yield ("options", i, name), getattr(option, name)
+            if getattr(option, name) is not None:
+                yield ("options", i, name), getattr(option, name)
     for i, sign in enumerate(facts.signs):
         yield ("signs", i), sign
 
