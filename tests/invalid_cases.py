@@ -39,6 +39,7 @@ def make_case(case: Path, dest: Path) -> None:
         (dest / target).write_bytes(body)
         return
     for path, text in patched_files(case):
+        (dest / path).parent.mkdir(parents=True, exist_ok=True)  # a new file may sit in a new folder
         (dest / path).write_bytes(text.encode("utf-8"))
 
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import gzip
 import html
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
+from xml.parsers import expat
 
 FOLDER = Path("docs") / "assets" / "figures"
 MAX_GZIP = 3 * 1024  # bytes, gzip -9: a drawing must not weigh down the first view of a page
 
-_SVG = "{http://www.w3.org/2000/svg}"
+SVG_NS = "http://www.w3.org/2000/svg"
 ELEMENTS = frozenset({"svg", "g", "path", "circle", "ellipse", "line", "polyline", "polygon", "rect", "text", "tspan"})
 ATTRIBUTES = frozenset({
     "viewBox", "d", "cx", "cy", "r", "rx", "ry", "x", "y", "x1", "y1", "x2", "y2", "dx", "dy", "points", "width",
@@ -31,38 +31,66 @@ COLOURS = frozenset({"none", "currentcolor"})
 CLASSES = frozenset({"fig-accent"})
 
 
-def check_svg(data: bytes) -> list[str]:
-    """What is wrong with a drawing, in an editor's words (empty when it is fine)."""
-    problems = []
+Finding = tuple[int, int, str, str]  # line, column, what is wrong, how to fix it
+SHAPES = "draw with plain SVG shapes only; the comment at the top of data/figures.yml lists them"
+
+
+def check_svg(data: bytes) -> list[Finding]:
+    """What is wrong with a drawing, each with its line and column; empty when it is fine."""
+    problems: list[Finding] = []
     size = len(gzip.compress(data, 9, mtime=0))
     if size > MAX_GZIP:
-        problems.append(f"the drawing is {size:,} bytes compressed, more than {MAX_GZIP:,}")
-    text = data.decode("utf-8", "replace")
-    if re.search(r"<!(DOCTYPE|ENTITY)", text, re.IGNORECASE):
-        return [*problems, "the drawing declares a DOCTYPE or ENTITY"]
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as error:
-        return [*problems, f"the drawing is not well-formed SVG ({error})"]
-    if root.tag != f"{_SVG}svg":
-        return [*problems, "the file's outermost element is not <svg> in the SVG namespace"]
-    if "viewBox" not in root.attrib:
-        problems.append("the <svg> element has no viewBox")
-    if {"width", "height"} & set(root.attrib):
-        problems.append("the <svg> element sets width or height (the page's stylesheet sizes it)")
-    for element in root.iter():
-        name = element.tag.removeprefix(_SVG)
-        if name not in ELEMENTS:
-            problems.append(f"<{name}> is not a drawing element")
-            continue
-        for attribute, value in element.attrib.items():
+        problems.append((1, 1, f"the drawing is {size:,} bytes compressed, more than {MAX_GZIP:,}",
+                         "simplify it: fewer points, coordinates rounded to one decimal"))
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def refuse_doctype(*_: object) -> None:
+        # A DOCTYPE can declare entities that expand a few bytes into gigabytes: never read one.
+        raise ValueError("the drawing declares a DOCTYPE")
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        where = (parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
+        namespace, _, name = tag.rpartition(" ")
+        if first[0]:
+            first[0] = False
+            if tag != f"{SVG_NS} svg":
+                problems.append((*where, "the file's outermost element is not <svg> in the SVG namespace",
+                                 'start the file with <svg xmlns="http://www.w3.org/2000/svg" viewBox="...">'))
+                raise StopIteration
+            if "viewBox" not in attributes:
+                problems.append((*where, "the <svg> element has no viewBox", 'add viewBox="0 0 WIDTH HEIGHT"'))
+            if {"width", "height"} & set(attributes):
+                problems.append((*where, "the <svg> element sets width or height",
+                                 "remove them: the page's stylesheet sizes every drawing"))
+        if namespace != SVG_NS or name not in ELEMENTS:
+            problems.append((*where, f"<{name}> is not a drawing element", SHAPES))
+            return
+        for attribute, value in attributes.items():
             if attribute not in ATTRIBUTES:
-                problems.append(f"<{name} {attribute}=...> is not allowed")
+                problems.append((*where, f"<{name} {attribute}=...> is not allowed", SHAPES))
             elif attribute in ("fill", "stroke") and value.lower() not in COLOURS:
-                problems.append(f"<{name} {attribute}=\"{value}\"> sets a colour (use currentColor, none, "
-                                "or class=\"fig-accent\")")
+                problems.append((*where, f"<{name} {attribute}=\"{value}\"> sets its own colour",
+                                 'use currentColor or none, so it follows light and dark mode; class="fig-accent" '
+                                 "for the highlight"))
             elif attribute == "class" and not set(value.split()) <= CLASSES:
-                problems.append(f"<{name} class=\"{value}\"> uses a class the stylesheet does not define")
+                problems.append((*where, f"<{name} class=\"{value}\"> uses a class the stylesheet does not define",
+                                 'use class="fig-accent" for the highlight, or no class'))
+
+    first = [True]  # the next element is the outermost one
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(data, True)
+    except StopIteration:
+        pass
+    except expat.ExpatError as error:
+        reason = expat.errors.messages[error.code]
+        problems.append((error.lineno, error.offset + 1, f"the drawing is not well-formed SVG ({reason})",
+                         "save it again from the drawing program as plain SVG"))
+    except ValueError as error:
+        problems.append((parser.CurrentLineNumber, parser.CurrentColumnNumber + 1, str(error),
+                         "delete the <!DOCTYPE ...> line"))
     return problems
 
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from .load import DataPath, Document, dotted
 from .problems import Problem
-from .schema import Claim, EvidenceEntry, FactFile, GlossaryEntry, PageMeta, Review, Section, Sign
+from .schema import ActionCard, Claim, EvidenceEntry, FactFile, GlossaryEntry, HelpLine, PageMeta, Review, Section, Sign
 
 # Wording for a missing or empty field, by the model it belongs to: an empty `sources:` means
 # something different on a claim, a warning sign and a glossary entry.
@@ -29,6 +29,11 @@ _FIXED: dict[tuple[type[BaseModel], str], tuple[str, str]] = {
     (PageMeta, "search_terms"): ("the page needs at least one search term", "add words a reader might type"),
     (FactFile, "changes"): ("the page needs at least one change entry",
                             'add "- date: YYYY-MM-DD / summary: First published." under changes:'),
+    (FactFile, "main"): ("the page has no main message",
+                         "add main: with the one thing a reader must remember, in one sentence, "
+                         "like any claim (content/_example.yml shows it)"),
+    (ActionCard, "steps"): ("the card needs two or three steps",
+                            "keep it short: a reader in pain reads it at a glance"),
 }
 # Wording for a value that does not match its field's pattern.
 _PATTERNS: dict[tuple[type[BaseModel], str], tuple[str, str]] = {
@@ -36,6 +41,8 @@ _PATTERNS: dict[tuple[type[BaseModel], str], tuple[str, str]] = {
                                  "use only letters, digits, spaces, hyphens, apostrophes and &"),
     (Review, "registration"): ("is not a registration number",
                                "copy it from the register: letters, digits, spaces, dots, slashes and hyphens"),
+    (HelpLine, "phone"): ("is not a phone number", "write the digits as the organisation does, with spaces or "
+                          "hyphens only, e.g. 0800 611 116"),
 }
 _ID = ("is not a valid id", "use lowercase letters, digits and single hyphens, e.g. night-cramps")
 
@@ -116,14 +123,14 @@ def schema_problem(doc: Document, root: Any, err: Any) -> Problem:
     owner = _owner(root, loc)
     fixed = _FIXED.get(owner)
     if kind == "missing":
-        if fixed and owner[0] is not FactFile:  # a page without changes: name the key
+        if fixed and (owner[0] is not FactFile or owner[1] == "main"):  # a page without changes: name the key
             return Problem(where, dotted(loc), *fixed)
         guide = f"the comment at the top of {doc.path} lists" if doc.path.startswith("data/") else \
             "content/_example.yml shows"
         return Problem(where, dotted(loc), f"'{name}' is missing", f"add it; {guide} every field")
     if kind == "content":
         return Problem(where, dotted(loc), ctx["message"], ctx["hint"])
-    if kind == "too_short" and fixed:
+    if kind in ("too_short", "too_long") and fixed and isinstance(value, list):
         return Problem(where, dotted(loc), *fixed)
     pattern = _PATTERNS.get(owner, _ID)
     too_long = (f"the text is too long ({len(str(value))} characters, at most {ctx.get('max_length')})",

@@ -631,9 +631,8 @@ def _figure_rules(root: Path, project: _Project) -> tuple[list[Problem], dict[st
             continue
         data = path.read_bytes()
         found = figures.check_svg(data)
-        problems += [Problem(Location(f"{figures.FOLDER.as_posix()}/{entry.id}.svg", 1, 1), "", what,
-                             "redraw it as plain SVG paths and shapes; docs/assets/figures/README.md lists the rules")
-                     for what in found]
+        shown = f"{figures.FOLDER.as_posix()}/{entry.id}.svg"
+        problems += [Problem(Location(shown, line, column), "", what, how) for line, column, what, how in found]
         if not found:
             drawings[entry.id] = Drawing(entry, figures.inline_svg(data, entry.alt))
     if doc is not None and entries:
