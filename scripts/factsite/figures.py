@@ -25,7 +25,7 @@ ATTRIBUTES = frozenset({
     "viewBox", "d", "cx", "cy", "r", "rx", "ry", "x", "y", "x1", "y1", "x2", "y2", "dx", "dy", "points", "width",
     "height", "transform", "class", "fill", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin",
     "stroke-opacity", "stroke-dasharray", "fill-opacity", "opacity", "font-size", "font-weight", "text-anchor",
-    "dominant-baseline", "fill-rule",
+    "dominant-baseline", "fill-rule", "font-family",
 })
 COLOURS = frozenset({"none", "currentcolor"})
 CLASSES = frozenset({"fig-accent"})
