@@ -149,8 +149,15 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
         card=site.card,
         card_sign=site.sign(site.card.sign) if site.card else None,
         help=site.help,
+        tools=tool_links(site),
     )
     return _with_glossary(body, site, env)
+
+
+def tool_links(site: Site) -> list[tuple[str, str]]:
+    """(link target, title) of every tool: the printable card, then the pages that are tools."""
+    card = [("cramp-card.md", "During a cramp: a card to print")] if site.card else []
+    return card + [(f"{p.slug}.md", p.facts.page.title) for p in site.in_menu_order() if p.facts.page.tool]
 
 
 def _with_glossary(body: str, site: Site, env: jinja2.Environment) -> str:

@@ -222,7 +222,9 @@ class PageMeta(Strict):
     search_terms: Annotated[list[SearchTerm], Field(min_length=1)]
     warning_signs: list[Slug] = []
     action_card: bool = False  # show the "Cramp right now?" card (data/cramp-card.yml) under the main message
-    tool: Literal["diary"] | None = None  # a tool the page carries after its sections
+    # A tool the page is: the cramp diary (a form and a blank table after the sections), or a
+    # checklist to print (a print button under the main message). Tool pages are listed on every page.
+    tool: Literal["diary", "checklist"] | None = None
     more_help: bool = False  # show the help lines and organisations of data/help.yml
 
     @model_validator(mode="after")
