@@ -85,6 +85,8 @@ class Site:
         the renderer, the exporter and the tests use for a page's numbered Sources list."""
         facts = page.facts
         items: list[Cites] = [facts.main]
+        if facts.page.figure:
+            items.append(self.figures[facts.page.figure].entry)
         if facts.page.action_card:
             items += self.card_items()  # a step's drawing illustrates the step, and shares its sources
         items += facts.summary

@@ -221,6 +221,7 @@ class PageMeta(Strict):
     next_review: IsoDate
     search_terms: Annotated[list[SearchTerm], Field(min_length=1)]
     warning_signs: list[Slug] = []
+    figure: Slug | None = None  # a drawing from data/figures.yml that shows the main message, under it
     action_card: bool = False  # show the "Cramp right now?" card (data/cramp-card.yml) under the main message
     # A tool the page is: the cramp diary (a form and a blank table after the sections), or a
     # checklist to print (a print button under the main message). Tool pages are listed on every page.

@@ -647,6 +647,8 @@ def _figure_rules(root: Path, project: _Project) -> tuple[list[Problem], dict[st
     uses: list[tuple[str, Document, DataPath]] = [
         (f, page_doc, ("sections", s, "figures", j)) for page_doc, facts in project.pages
         for s, section in enumerate(facts.sections) for j, f in enumerate(section.figures)]
+    uses += [(facts.page.figure, page_doc, ("page", "figure"))
+             for page_doc, facts in project.pages if facts.page.figure]
     if project.card is not None and project.card_doc is not None:
         uses += [(step.figure, project.card_doc, ("steps", i, "figure"))
                  for i, step in enumerate(project.card.steps) if step.figure]
@@ -658,7 +660,8 @@ def _figure_rules(root: Path, project: _Project) -> tuple[list[Problem], dict[st
     if doc is not None and project.all_read:
         used = {f for f, _, _ in uses}
         problems += [doc.problem((i, "id"), f"drawing '{e.id}' is not shown on any page",
-                                 "name it in a section's figures: or a card step's figure:, or remove it")
+                                 "name it in a page's figure:, a section's figures: or a card step's figure:, "
+                                 "or remove it")
                      for i, e in enumerate(entries) if e.id not in used]
     return problems, drawings
 
