@@ -28,7 +28,9 @@ def copy_project(dest: Path, content_from: Path = FIXTURES / "valid") -> Path:
     """A buildable project in `dest`: the real config, docs and hook, with content and data from `content_from`."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", dest / "docs")
+    # The real drawings belong to the real data/figures.yml; a fixture's data describes its own (none).
+    drawings = None if content_from == ROOT else shutil.ignore_patterns("figures")
+    shutil.copytree(ROOT / "docs", dest / "docs", ignore=drawings)
     (dest / "scripts").mkdir()
     shutil.copy(ROOT / "scripts" / "mkdocs_hooks.py", dest / "scripts" / "mkdocs_hooks.py")
     shutil.copytree(content_from / "content", dest / "content")

@@ -58,13 +58,19 @@ def test_the_card_ends_with_the_same_sign_and_tier_as_the_warning_page(built_sit
     card = page_html(built_site, slug).select_one(".action-card")
     assert card is not None
     steps = card.select("ol > li")
-    assert 3 <= len(steps) <= 4
-    last = steps[-1].select_one("a[href*='when-to-see-a-doctor']")
-    assert last is not None and last["href"].endswith("#cramp-over-10-minutes")
+    site = check(ROOT).site
+    assert site is not None and site.card is not None
     signs = page_html(built_site, WARNING_PAGE)
-    assert signs.select_one("#cramp-over-10-minutes") is not None
-    tier = signs.select_one("#cramp-over-10-minutes").find_parent("div", class_="tier")
-    assert "tier--urgent" in tier["class"] and steps[-1].get_text().strip().startswith("Get help today")
+    shown = steps[-len(site.card.signs):]
+    for sign_id, step in zip(site.card.signs, shown, strict=True):
+        link = step.select_one("a[href*='when-to-see-a-doctor']")
+        assert link is not None and str(link["href"]).endswith(f"#{sign_id}")
+        heading = signs.select_one(f"#{sign_id}")
+        tier = heading.find_parent("div", class_="tier") if heading else None
+        assert tier is not None, f"{sign_id} is not on the warning-signs page"
+        label = {"tier--emergency": "Call 999", "tier--urgent": "Get help today", "tier--routine": "Book"}
+        wanted = next(text for cls, text in label.items() if cls in (tier.get("class") or []))
+        assert step.get_text().strip().startswith(wanted), (sign_id, step.get_text())
     assert all(step.select("sup.cite a") for step in steps), "every step cites its sources"
 
 
@@ -87,13 +93,16 @@ def test_the_diary_is_a_blank_table_without_javascript(built_site: Path) -> None
     blank = page.select_one("table.diary-table--blank")
     assert blank is not None and len(blank.select("tbody tr")) >= 8
     headers = [th.get_text(strip=True) for th in blank.select("th")]
-    assert headers == ["Date", "Time", "Which muscle", "How long it lasted", "What you were doing",
-                       "Medicines that day", "What helped"]
-    assert page.select_one("[data-diary]").has_attr("hidden"), "the form shows only when its script runs"
-    scripts = [s["src"] for s in page.select("script[src]")]
+    assert headers == ["Date", "Time", "Which muscle", "Which leg", "How long it lasted",
+                       "Swelling, warmth or redness after", "What you were doing", "Medicines that day", "What helped"]
+    after = page.select_one(".diary-signs")
+    assert after is not None and after.select("a[href*='when-to-see-a-doctor']"), "the printed diary: when not to wait"
+    form = page.select_one("[data-diary]")
+    assert form is not None and form.has_attr("hidden"), "the form shows only when its script runs"
+    scripts = [str(s["src"]) for s in page.select("script[src]")]
     assert any(s.endswith("assets/tools/tools.js") for s in scripts)
     other = page_html(built_site, "causes")
-    assert not any(s["src"].endswith("tools.js") for s in other.select("script[src]")), "only tool pages load it"
+    assert not any(str(s["src"]).endswith("tools.js") for s in other.select("script[src]")), "only tool pages load it"
 
 
 # --- in a real browser ------------------------------------------------------------------------
@@ -165,8 +174,14 @@ def test_a_diary_entry_is_saved_on_the_device_without_a_request_and_survives_a_r
         page.fill("#diary-date", "2026-12-01")
         page.fill("#diary-time", "03:10")
         page.select_option("#diary-muscle", "Calf")
+        note = page.locator("[data-diary-sign]")
+        assert not note.is_visible() and not page.locator("[data-diary-entries]").is_visible()
+        page.select_option("#diary-swelling", "Yes")
+        assert note.is_visible(), "a swollen, warm or red leg shows the warning signs"
+        page.select_option("#diary-swelling", "No")
+        assert not note.is_visible()
         page.select_option("#diary-length", "Over 10 minutes")
-        assert page.locator("[data-diary-sign]").is_visible(), "a cramp over 10 minutes shows the warning sign"
+        assert note.is_visible(), "a cramp over 10 minutes shows the warning signs"
         page.fill("#diary-doing", "<b>asleep</b>")
         page.click("text=Save this entry")
         page.wait_for_selector("[data-diary-entries]:not([hidden])")
@@ -174,7 +189,7 @@ def test_a_diary_entry_is_saved_on_the_device_without_a_request_and_survives_a_r
         page.reload(wait_until="networkidle")
         row = page.locator("[data-diary-entries] tbody tr").first
         assert row.locator("td").nth(0).inner_text() == "2026-12-01"
-        assert row.locator("td").nth(4).inner_text() == "<b>asleep</b>", "typed text stays text"
+        assert row.locator("td").nth(6).inner_text() == "<b>asleep</b>", "typed text stays text"
         with page.expect_download() as download:
             page.click("text=Save as a spreadsheet file")
         csv = Path(download.value.path()).read_text(encoding="utf-8-sig")

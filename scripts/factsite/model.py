@@ -75,10 +75,14 @@ class Site:
         assert signs is not None, "the check makes sure the warning-signs page exists"
         return next(s for s in signs.facts.signs if s.id == sign_id)
 
-    def card_items(self) -> list[CardStep | Sign]:
-        """The card's steps, then the warning sign it ends with."""
+    def card_signs(self) -> list[Sign]:
         assert self.card is not None
-        return [*self.card.steps, self.sign(self.card.sign)]
+        return [self.sign(s) for s in self.card.signs]
+
+    def card_items(self) -> list[CardStep | Sign]:
+        """The card's steps, then the warning signs it ends with."""
+        assert self.card is not None
+        return [*self.card.steps, *self.card_signs()]
 
     def cited(self, page: Page) -> list[Cites]:
         """Everything on a page that cites sources, in the order a reader meets it: the one answer

@@ -147,7 +147,7 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
         box_signs=[sign_by_id[i] for i in facts.page.warning_signs],
         figures=site.figures,
         card=site.card,
-        card_sign=site.sign(site.card.sign) if site.card else None,
+        card_signs=site.card_signs() if site.card else [],
         help=site.help,
         tools=tool_links(site),
     )
@@ -200,7 +200,7 @@ def render_site(site: Site) -> dict[str, str]:
     if site.card is not None:
         items = [*site.card_items(), *(site.figures[f].entry for f in site.card.more)]
         extras["cramp-card.md"] = ("cramp-card.md.j2", {
-            "card": site.card, "card_sign": site.sign(site.card.sign), "figures": site.figures,
+            "card": site.card, "card_signs": site.card_signs(), "figures": site.figures,
             "cites": Citations(items), "sources": site.sources, "labels": site.evidence,
             "report": lambda claim_id=None: None})
     for name, (template, context) in extras.items():

@@ -399,13 +399,13 @@ class CardStep(Claim):
 class ActionCard(Strict):
     """data/cramp-card.yml: what to do during a cramp, in a few numbered steps with pictures.
 
-    The last step is always the warning sign named in `sign`, in its own words and tier, so the
+    The card ends with the warning signs named in `signs`, each in its own words and tier, so the
     card can never give a different urgency from the when-to-see-a-doctor page.
     """
 
     title: ThemeText
     steps: Annotated[list[CardStep], Field(min_length=2, max_length=3)]
-    sign: Slug
+    signs: Annotated[list[Slug], Field(min_length=1, max_length=3)]
     more: list[Slug] = []  # drawings for other muscles, on the printable card only
 
 

@@ -621,6 +621,7 @@ def _figure_rules(root: Path, project: _Project) -> tuple[list[Problem], dict[st
     doc, entries = project.figures_doc, project.figures or []
     problems: list[Problem] = []
     drawings: dict[str, Drawing] = {}
+    first_with: dict[bytes, str] = {}
     folder = root / figures.FOLDER
     for i, entry in enumerate(entries):
         path = folder / f"{entry.id}.svg"
@@ -630,6 +631,10 @@ def _figure_rules(root: Path, project: _Project) -> tuple[list[Problem], dict[st
                                         "add the SVG file, or fix the id"))
             continue
         data = path.read_bytes()
+        if data in first_with:  # a copy shows one movement under another's caption
+            problems.append(doc.problem((i, "id"), f"drawing '{entry.id}' is the same file as '{first_with[data]}'",
+                                        "draw what this entry's caption says, or use the other entry"))
+        first_with.setdefault(data, entry.id)
         found = figures.check_svg(data)
         shown = f"{figures.FOLDER.as_posix()}/{entry.id}.svg"
         problems += [Problem(Location(shown, line, column), "", what, how) for line, column, what, how in found]
@@ -694,9 +699,10 @@ def _card_rules(project: _Project, signs: set[str] | None) -> list[Problem]:
                                         f"{', '.join(sorted(set(figure.sources) - set(step.sources)))}, which the "
                                         "step does not cite", "cite the drawing's sources in the step too"))
     problems.extend(_sentence_problems(doc, [(("steps", i), step) for i, step in enumerate(card.steps)]))
-    if signs is not None and card.sign not in signs:
-        problems.append(doc.problem(("sign",), f"unknown warning sign '{card.sign}'",
-                                    _suggest(card.sign, signs) or f"use an id from content/{WARNING_PAGE}.yml"))
+    if signs is not None:
+        problems += [doc.problem(("signs", i), f"unknown warning sign '{sign}'",
+                                 _suggest(sign, signs) or f"use an id from content/{WARNING_PAGE}.yml")
+                     for i, sign in enumerate(card.signs) if sign not in signs]
     return problems
 
 

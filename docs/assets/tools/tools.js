@@ -21,7 +21,8 @@
   var table = root.querySelector("[data-diary-entries]");
   var status = root.querySelector("[data-diary-status]");
   var sign = root.querySelector("[data-diary-sign]");
-  var length = root.querySelector("[data-diary-length]");
+  // Answers that mean a warning sign may be happening now: the note with the signs is shown.
+  var alerts = Array.prototype.slice.call(root.querySelectorAll("[data-diary-alert]"));
   var fields = Array.prototype.map.call(form.elements, function (el) { return el.name; })
     .filter(function (name) { return name; });
   var headings = Array.prototype.map.call(table.querySelectorAll("th"), function (th) { return th.textContent; });
@@ -62,7 +63,9 @@
     });
   }
 
-  function showSign() { sign.hidden = length.value !== "Over 10 minutes"; }
+  function showSign() {
+    sign.hidden = !alerts.some(function (el) { return el.value === el.getAttribute("data-diary-alert"); });
+  }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -79,7 +82,7 @@
     }
   });
 
-  length.addEventListener("change", showSign);
+  alerts.forEach(function (el) { el.addEventListener("change", showSign); });
 
   root.querySelector("[data-diary-clear]").addEventListener("click", function () {
     if (!window.confirm("Delete all your diary entries from this device? This cannot be undone.")) return;
