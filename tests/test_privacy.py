@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from .support import site_paths
+from .sites import page_paths
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ def foreign_requests(browser: Any, base: str, paths: list[str], search: str | No
 
 
 def test_no_page_contacts_another_host(browser: Any, built_site: Path, served_site: Callable[[str], str]) -> None:
-    paths = site_paths(built_site)
+    paths = [*page_paths(built_site), "/404.html"]
     assert foreign_requests(browser, served_site("/"), paths, search="cramp") == []
 
 
