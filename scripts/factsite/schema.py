@@ -3,6 +3,8 @@
 Every rule that concerns one file lives here, as a pydantic model. Rules that need
 several files at once (ids that must resolve, ids that must be unique) live in
 validate.py. Unknown keys are errors everywhere: "souces" is a typo, not a new field.
+Each field says what it means in Field(description=...): editors see it on hover (schemas/),
+the open data's schema carries it, and a test fails for a field without one.
 """
 
 from __future__ import annotations
@@ -181,39 +183,48 @@ class Claim(Strict):
     (which has no evidence label) cannot be given one by accident.
     """
 
-    id: Slug
-    text: LongText
-    about: Slug | None = None
-    myth: LongText | None = None  # what people often hear; `text` says what the evidence shows
-    sources: SourceIds
+    id: Slug = Field(description="A unique id across all files: lowercase words joined by hyphens.")
+    text: LongText = Field(description="The statement as readers see it: plain words, one line.")
+    about: Slug | None = Field(None, description="On a claim that says how well something works: the id of that "
+                               "treatment in data/evidence.yml, whose labels the claim then shows.")
+    myth: LongText | None = Field(None, description="What people often hear; `text` then says what the evidence "
+                                  "shows.")
+    sources: SourceIds = Field(description="Ids from data/sources.yml that back the statement: at least one.")
 
 
 class Section(Strict):
-    heading: Text
-    anchor: Slug | None = None
-    claims: Annotated[list[Claim], Field(min_length=1)]
+    heading: Text = Field(description="The section's heading.")
+    anchor: Slug | None = Field(None, description="A stable anchor for links to the section.")
+    claims: Annotated[list[Claim], Field(min_length=1)] = Field(description="The section's statements: at least "
+                                                                  "one.")
 
 
 class Sign(Strict):
     """A warning sign on the when-to-see-a-doctor page; `id` is its link anchor."""
 
-    id: Slug
-    tier: Tier
-    sign: LongText
-    meaning: LongText
-    why: Slug | None = None  # anchor of the section on the same page that explains the tier chosen
-    sources: SourceIds
+    id: Slug = Field(description="The sign's id and link anchor; pages list it in warning_signs.")
+    tier: Tier = Field(description="How fast to get help: emergency (now), urgent (the same day) or routine (book "
+                       "an appointment).")
+    sign: LongText = Field(description="What the reader notices; each feature stands alone.")
+    meaning: LongText = Field(description="What it may mean, and what to do.")
+    why: Slug | None = Field(None, description="The anchor of the section on this page that explains the tier "
+                             "chosen, where health services disagree.")
+    sources: SourceIds = Field(description="Ids from data/sources.yml that back the sign and its tier.")
 
 
 class PageMeta(Strict):
-    title: ThemeText
-    nav_title: ThemeText | None = None
-    description: Annotated[ThemeText, Field(max_length=160)]
-    order: int
-    reviewed: IsoDate
-    next_review: IsoDate
-    search_terms: Annotated[list[SearchTerm], Field(min_length=1)]
-    warning_signs: list[Slug] = []
+    title: ThemeText = Field(description="The page heading and browser-tab title.")
+    nav_title: ThemeText | None = Field(None, description="A shorter label for the menu.")
+    description: Annotated[ThemeText, Field(max_length=160)] = Field(description="One or two sentences for search "
+                                                                     "engines and link previews.")
+    order: int = Field(description="Where the page sits in the menu: smaller numbers come first.")
+    reviewed: IsoDate = Field(description='The day the page was last checked against its sources, "YYYY-MM-DD".')
+    next_review: IsoDate = Field(description='When the page is due for its next check, "YYYY-MM-DD", after '
+                                 "reviewed.")
+    search_terms: Annotated[list[SearchTerm], Field(min_length=1)] = Field(
+        description="Words a reader might type to find this page: everyday phrases, word forms, misspellings.")
+    warning_signs: list[Slug] = Field([], description="Ids of warning signs to show in a box near the top of the "
+                                      "page.")
 
     @model_validator(mode="after")
     def _review_order(self) -> PageMeta:
@@ -229,8 +240,8 @@ class PageMeta(Strict):
 class Change(Strict):
     """One entry of a page's history, as readers see it: when, and what changed for them."""
 
-    date: IsoDate
-    summary: LongText
+    date: IsoDate = Field(description='The day the change was made, "YYYY-MM-DD".')
+    summary: LongText = Field(description="What changed for readers, in one line.")
 
 
 class Review(Strict):
@@ -239,25 +250,28 @@ class Review(Strict):
     Never invent one. Test fixtures may hold reviewers only if they are visibly fictional.
     """
 
-    name: ThemeText
-    profession: ThemeText  # e.g. "General practitioner", "Pharmacist"
-    registered_with: ThemeText  # the body that registers them, e.g. "General Medical Council"
-    registration: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./-]{0,39}$")]  # their number there
-    register_url: Url  # their entry on the public register
-    date: IsoDate
-    checked: LongText  # what they checked, e.g. "every claim and warning sign against its sources"
-    interests: LongText  # declared interests, or "None declared"
+    name: ThemeText = Field(description="The reviewer's full name.")
+    profession: ThemeText = Field(description='Their profession, e.g. "General practitioner", "Pharmacist".')
+    registered_with: ThemeText = Field(description='The body that registers them, e.g. "General Medical Council".')
+    registration: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./-]{0,39}$")] = Field(
+        description="Their registration number with that body.")
+    register_url: Url = Field(description="Their entry on the public register.")
+    date: IsoDate = Field(description='The day of the review, "YYYY-MM-DD"; not older than the last change.')
+    checked: LongText = Field(description='What they checked, e.g. "every claim and warning sign against its '
+                              'sources".')
+    interests: LongText = Field(description='Their declared interests, or "None declared".')
 
 
 class FactFile(Strict):
     """One topic page: content/<slug>.yml."""
 
-    page: PageMeta
-    summary: list[Claim] = []
-    sections: list[Section] = []
-    signs: list[Sign] = []
-    reviews: list[Review] = []
-    changes: Annotated[list[Change], Field(min_length=1)]
+    page: PageMeta = Field(description="The page's title, menu place, review dates and search words.")
+    summary: list[Claim] = Field([], description='The short "in brief" box under the title.')
+    sections: list[Section] = Field([], description="The page's sections, each with its statements.")
+    signs: list[Sign] = Field([], description="Warning signs: only on content/when-to-see-a-doctor.yml.")
+    reviews: list[Review] = Field([], description="A clinician's review of the page: real people only.")
+    changes: Annotated[list[Change], Field(min_length=1)] = Field(description="What changed for readers, newest "
+                                                                  "first.")
 
     @model_validator(mode="after")
     def _has_content(self) -> FactFile:
@@ -276,32 +290,36 @@ class FactFile(Strict):
 class Seen(Strict):
     """What the editor actually read when checking claims against a source."""
 
-    what: SeenWhat
-    at: SeenFrom
-    version: Text | None = None  # the date the read version shows, e.g. "Reviewed September 2023"
+    what: SeenWhat = Field(description="What could be read: full-text, abstract or excerpts.")
+    at: SeenFrom = Field(description="Where: publisher (its own site), pubmed, or other-site (a copy).")
+    version: Text | None = Field(None, description='The date or version the text read shows, e.g. "Reviewed '
+                                 'September 2023".')
 
 
 class Source(Strict):
     """One entry of the bibliography, data/sources.yml."""
 
-    id: Slug
-    publisher: Text
-    title: Text
-    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
-    url: Url
-    type: SourceType
-    accessed: IsoDate  # the day the claims were last checked against it
-    seen: Seen
+    id: Slug = Field(description="The id claims cite it by.")
+    publisher: Text = Field(description="Who published it.")
+    title: Text = Field(description="Its title, as the publisher gives it.")
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = Field(None, description="The year of publication or "
+                                                                 "last review the publisher shows.")
+    url: Url = Field(description="The canonical record (the publisher's page, PubMed or a DOI), never a copy.")
+    type: SourceType = Field(description="What kind of source it is; blogs and shops are not on the list.")
+    accessed: IsoDate = Field(description='The day the claims citing it were last checked against it, '
+                              '"YYYY-MM-DD".')
+    seen: Seen = Field(description="What that check could read, and where.")
 
 
 class EvidenceEntry(Strict):
     """One thing people try for cramps, labelled once: how well it works, and whether to use it."""
 
-    id: Slug
-    name: Text
-    evidence: Evidence | None = None
-    recommendation: Recommendation | None = None
-    sources: SourceIds
+    id: Slug = Field(description="The id claims name it by, in `about`.")
+    name: Text = Field(description="What people try, in plain words.")
+    evidence: Evidence | None = Field(None, description="How well it works, as defined on the about page.")
+    recommendation: Recommendation | None = Field(None, description="Whether to use it: not-recommended when "
+                                                  "health bodies advise against it.")
+    sources: SourceIds = Field(description="What the labels rest on; a claim that shows them cites one of these.")
 
     @model_validator(mode="after")
     def _has_a_label(self) -> EvidenceEntry:
@@ -313,9 +331,10 @@ class EvidenceEntry(Strict):
 class ReportChannel(Strict):
     """Where readers report a mistake: an e-mail address or a web form (one of the two)."""
 
-    email: Email | None = None
-    form: Url | None = None  # the page and the statement are added as ?page=...&claim=...
-    handling: LongText  # what happens to a report, shown on the about page
+    email: Email | None = Field(None, description="The e-mail address reports go to (or form, not both).")
+    form: Url | None = Field(None, description="The https address of a report form (or email, not both); the page "
+                             "and the statement are added as ?page=...&claim=...")
+    handling: LongText = Field(description="What happens to a report, shown on the about page.")
 
     @model_validator(mode="after")
     def _one_channel(self) -> ReportChannel:
@@ -327,21 +346,23 @@ class ReportChannel(Strict):
 class Publisher(Strict):
     """Who publishes the site and pays for it: data/publisher.yml, filled in by whoever deploys it."""
 
-    name: ThemeText
-    kind: Literal["organisation", "person"]
-    web: Url | None = None
-    contact: Email
-    funding: LongText  # who pays for the site
-    interests: LongText  # conflicts of interest, or "None"
-    reports: ReportChannel
+    name: ThemeText = Field(description="The organisation or person that publishes the guide.")
+    kind: Literal["organisation", "person"] = Field(description="organisation or person.")
+    web: Url | None = Field(None, description="The publisher's own website.")
+    contact: Email = Field(description="Where readers can reach the publisher.")
+    funding: LongText = Field(description="Who pays for the site.")
+    interests: LongText = Field(description='Conflicts of interest, or "None".')
+    reports: ReportChannel = Field(description="Where readers report a mistake, and what happens then.")
 
 
 class GlossaryEntry(Strict):
     """A medical word and its plain meaning; shown as a tooltip wherever the word appears."""
 
-    term: Annotated[Text, AfterValidator(_term), Field(max_length=60)]
-    definition: Annotated[Text, Field(max_length=200)]
-    sources: SourceIds
+    term: Annotated[Text, AfterValidator(_term), Field(max_length=60)] = Field(
+        description="The word or phrase as it appears on the pages.")
+    definition: Annotated[Text, Field(max_length=200)] = Field(description="Its plain meaning: one sentence, under "
+                                                                "20 words.")
+    sources: SourceIds = Field(description="Ids from data/sources.yml that back the meaning.")
 
     @property
     def anchor(self) -> str:
@@ -360,9 +381,10 @@ class LayTerm(Strict):
     finds the pages about cramp. With `see`, the phrases are listed in the symptom index too.
     """
 
-    lay: Annotated[list[SearchTerm], Field(min_length=1)]
-    means: Annotated[list[SearchTerm], Field(min_length=1)]  # words that are on the pages
-    see: PageAddress | None = None  # e.g. "when-to-see-a-doctor#swollen-calf"
+    lay: Annotated[list[SearchTerm], Field(min_length=1)] = Field(description="What readers type.")
+    means: Annotated[list[SearchTerm], Field(min_length=1)] = Field(description="Words that are on the pages.")
+    see: PageAddress | None = Field(None, description='The page, or page#section, that answers, e.g. '
+                                    '"when-to-see-a-doctor#swollen-calf"; listed in the symptom index.')
 
 
 # The top level of each kind of data file.
