@@ -44,7 +44,8 @@ def foreign_requests(browser: Any, base: str, paths: list[str], search: str | No
             page.goto(base.rstrip("/") + path, wait_until="networkidle")
             if extra_html:
                 page.evaluate("(h) => document.body.insertAdjacentHTML('beforeend', h)", extra_html)
-                page.wait_for_load_state("networkidle")
+                # Loaded or refused: either way the browser has asked for each image by then.
+                page.wait_for_function("[...document.images].every(image => image.complete)")
         if search:
             page.locator("input.md-search__input").fill(search)
             page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
