@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from tests.sites import page_files
+
 from .results import publish
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +110,7 @@ def measure(factor: int, tmp: Path) -> dict[str, float]:
     build_s = _run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(project / "site")],
                    project)
     site = project / "site"
-    pages = [p for p in site.rglob("*.html") if p.name != "404.html"]
+    pages = page_files(site)
     index = (site / "search" / "search_index.json").read_bytes()
     docs = len(json.loads(index)["docs"])
     html_bytes = sum(p.stat().st_size for p in pages)

@@ -40,21 +40,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
-
 from factsite import postbuild
 from factsite.cli import cmd_build
+from tests.harness import CHROMIUM, CHROMIUM_ARGS, NGINX
+from tests.sites import page_paths
 
-from .load import NGINX, nginx
+from .load import nginx_url
 from .results import publish
-from .weight import MINIMAL_CSS, minimal_page
+from .weight import MINIMAL_CSS, minimal_page, page_list
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "benchmarks"
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
-CHROMIUM = "/usr/bin/chromium"
-CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
+CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS,
                 # Any request to another host goes to a closed loopback port and fails at once.
                 "--proxy-server=http://127.0.0.1:9"]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -161,12 +159,7 @@ def prepare_site(work: Path, reuse: Path | None) -> Path | None:
     elif cmd_build(ROOT, site, links=False) != 0:
         return None
     source = site / BASELINE_OF.strip("/") / "index.html"
-    nav = []
-    for path in sorted(site.rglob("index.html")):
-        href = "/" + path.parent.relative_to(site).as_posix().strip(".") + "/"
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        nav.append((href.replace("//", "/"), (soup.title.get_text() if soup.title else href).split(" - ")[0]))
-    html = minimal_page(site, source, nav).decode("utf-8")
+    html = minimal_page(site, source, page_list(site)).decode("utf-8")
     # The site's policy allows no inline style: the baseline's CSS becomes one small file.
     html = re.sub(r"<style>.*?</style>", f'<link rel="stylesheet" href="/{BASELINE_DIR}/minimal.css">', html,
                   count=1, flags=re.S)
@@ -183,11 +176,9 @@ def prepare_site(work: Path, reuse: Path | None) -> Path | None:
 def pages_of(site: Path) -> dict[str, str]:
     """Every page of the built site as name -> URL path ("home" for the front page), in site order."""
     pages = {}
-    for path in sorted(site.rglob("index.html")):
-        folder = path.parent.relative_to(site).as_posix()
-        if folder.split("/")[0] in ("search", BASELINE_DIR):
-            continue
-        pages["home" if folder == "." else folder] = "/" if folder == "." else f"/{folder}/"
+    for path in page_paths(site):
+        if path.split("/")[1] != BASELINE_DIR:
+            pages["home" if path == "/" else path.strip("/")] = path
     return dict(sorted(pages.items(), key=lambda item: (item[0] != "home", item[0])))
 
 
@@ -297,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             pages = {name: pages[name] for name in wanted}
         pages[BASELINE_NAME] = f"/{BASELINE_DIR}/"
-        with nginx(site, work) as origin:
+        with nginx_url(site, work) as origin:
             for form_factor, runs in (("mobile", args.runs), ("desktop", 1)):
                 for page, path in pages.items():
                     row = Row(page, form_factor)

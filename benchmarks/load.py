@@ -25,11 +25,9 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,13 +35,12 @@ from pathlib import Path
 
 from factsite import postbuild
 from factsite.cli import cmd_build
-from factsite.loopback import free_port, serve_folder, stop
+from factsite.loopback import serve_folder
+from tests.harness import NGINX, nginx
 
 from .results import publish
 
 ROOT = Path(__file__).resolve().parents[1]
-RUN_NGINX = ROOT / "deploy" / "run-nginx.sh"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 BROWSER_ENCODING = "gzip, deflate, br"
 
@@ -87,30 +84,10 @@ class Result:
 
 
 @contextmanager
-def nginx(site: Path, workdir: Path) -> Iterator[str]:
-    """nginx on a free loopback port with deploy/nginx.conf, the access log off; yields its base URL."""
-    port = free_port()
-    prefix = workdir / "nginx"
-    log = workdir / "nginx.stderr"
-    with log.open("w", encoding="utf-8") as stderr:
-        process = subprocess.Popen(["sh", str(RUN_NGINX), str(site), f"127.0.0.1:{port}", str(prefix)],
-                                   stdout=subprocess.DEVNULL, stderr=stderr,
-                                   env={**os.environ, "NGINX": NGINX, "ACCESS_LOG": "off"})
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start: {log.read_text(encoding='utf-8')}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(process)
-
-
+def nginx_url(site: Path, work: Path) -> Iterator[str]:
+    """nginx (deploy/nginx.conf, access log off) serving `site` on a free loopback port; yields its base URL."""
+    with nginx(site, work, env={"ACCESS_LOG": "off"}) as served:
+        yield served.url("").rstrip("/")
 
 
 def run_wrk(url: str, encoding: str | None, duration: int, threads: int, connections: int,
@@ -193,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         script.write_text(DONE_LUA, encoding="utf-8")
         paths = targets(site)
         results: list[Result] = []
-        with nginx(site, work) as base:
+        with nginx_url(site, work) as base:
             for target, path in paths.items():
                 results.append(measure("nginx, gzip/br accepted", base, target, path, BROWSER_ENCODING, args, script))
                 results.append(measure("nginx, uncompressed", base, target, path, None, args, script))

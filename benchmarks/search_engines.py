@@ -34,20 +34,11 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from tests.harness import chromium
+from tests.search_box import HELDOUT, Query, heldout_split, load_heldout, load_queries, slug_of
+
 from .results import publish
-from .search_quality import (
-    HELDOUT,
-    Outcome,
-    Query,
-    Summary,
-    build_site,
-    heldout_split,
-    launched,
-    load_heldout,
-    load_queries,
-    measure,
-    slug_of,
-)
+from .search_quality import Outcome, Summary, build_site, measure
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = ROOT / "benchmarks" / "node_modules"
@@ -148,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         site = build_site(Path(tmp))
         old = lunr_site(Path(tmp), args.lunr_from)
-        with launched() as browser:
+        with chromium() as browser:
             with serve_folder(old) as base:
                 rows.append(("lunr, tuned (Material's search until now; search box)",
                              {name: measure(browser, base, qs, paste=True) for name, qs in sets.items()}))
@@ -161,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
                   "site": "this site's engine (MiniSearch + stemming + vocabulary + rules)"}
         for engine in NODE_ENGINES:
             rows.append((labels[engine], {name: node_engine(site, engine, qs) for name, qs in sets.items()}))
-        with launched() as browser, serve_folder(site) as base:
+        with chromium() as browser, serve_folder(site) as base:
             rows.append(("this site's engine in the search box",
                          {name: measure(browser, base, qs, paste=True) for name, qs in sets.items()}))
     elapsed = time.perf_counter() - started

@@ -27,11 +27,12 @@ from bs4 import BeautifulSoup
 
 from factsite.cli import cmd_build
 from factsite.loopback import serve_folder
+from tests.harness import chromium
+from tests.sites import page_paths
 
 from .results import publish
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 TARGET_GZIP = 100 * 1024
 KINDS = ("html", "css", "js", "search index", "font/image", "other")
 
@@ -115,6 +116,15 @@ def measure_page(browser: object, base: str, site: Path, path: str) -> Weight:
     return w
 
 
+def page_list(site: Path) -> list[tuple[str, str]]:
+    """Every page as (URL path, its title without the site's name): the minimal pages' page list."""
+    nav = []
+    for path in page_paths(site):
+        soup = BeautifulSoup(file_for(site, path).read_text(encoding="utf-8"), "html.parser")
+        nav.append((path, (soup.title.get_text() if soup.title else path).split(" - ")[0]))
+    return nav
+
+
 def minimal_page(site: Path, html_file: Path, pages: list[tuple[str, str]]) -> bytes:
     """A hand-written page with the same article: plain elements, only href/id/class/lang kept."""
     soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
@@ -150,27 +160,19 @@ def kb(n: int) -> str:
 
 
 def main() -> int:
-    from playwright.sync_api import sync_playwright
-
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         if cmd_build(ROOT, site, links=False) != 0:
             return 1
-        paths = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
-        paths = ["/" if p == "." else f"/{p}/" for p in paths]
-        nav = []
-        for p in paths:
-            soup = BeautifulSoup(file_for(site, p).read_text(encoding="utf-8"), "html.parser")
-            nav.append((p, (soup.title.get_text() if soup.title else p).split(" - ")[0]))
+        nav = page_list(site)
+        paths = [path for path, _ in nav]
         rows = []
         started = time.perf_counter()
-        with serve_folder(site) as base, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        with serve_folder(site) as base, chromium() as browser:
             for path in paths:
                 w = measure_page(browser, base, site, path)
                 mini = minimal_page(site, file_for(site, path), nav)
                 rows.append((path, w, gz_size(mini), br_size(mini), len(mini)))
-            browser.close()
         elapsed = time.perf_counter() - started
         index = (site / "search" / "search_index.json").read_bytes()
         index_gz, index_br = gz_size(index), br_size(index)

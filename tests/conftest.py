@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -13,15 +14,24 @@ from hypothesis import settings
 from factsite.cli import cmd_build
 from factsite.loopback import serve_folder
 
+from .harness import CHROMIUM, chromium
 from .support import FIXTURES, ROOT
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Fixtures that run a full site build. A test that uses one, directly or through another fixture, is
+# marked `build`; a test that builds in its own body carries @pytest.mark.build.
+BUILD_FIXTURES = {"built_site", "hostile_site", "published_site", "preview_site"}
 
 # In CI the property tests draw the same examples every run, so a red build can be reproduced and
 # a green one is not luck; locally they keep exploring new examples.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.build)
 
 
 def copy_project(dest: Path, content_from: Path = FIXTURES / "valid") -> Path:
@@ -59,22 +69,14 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser() -> object:
+def browser() -> Iterator[Any]:
     """Debian's Chromium through Playwright. Skipped only outside CI when Chromium is missing."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("chromium is missing; browser tests may not be skipped in CI (make test installs it)")
         pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="session")

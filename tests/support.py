@@ -1,11 +1,14 @@
-"""What several test modules share, written once: the project's paths, running the command line,
-reading built pages and headers. Test modules import from here, from invalid_cases (the invalid
-fixtures) and from conftest (fixtures), never from one another.
+"""What several test modules share, written once: the project's paths, the checked real content,
+running the command line, reading built pages and headers.
+
+Test modules import from here, from the modules the benchmarks share (harness: Chromium, nginx,
+ports and waiting; sites: a built site's pages, digests and comparison; search_box), from
+invalid_cases (the invalid fixtures) and from conftest (fixtures), never from one another. This
+module checks the real content when imported, so benchmarks never import it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -16,7 +19,8 @@ from bs4 import BeautifulSoup
 from factsite import postbuild
 from factsite.validate import check
 
-ROOT = Path(__file__).resolve().parents[1]
+from .harness import ROOT
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 _checked = check(ROOT).site
@@ -30,27 +34,12 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
 
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def html_path(site: Path, slug: str) -> Path:
     return site / ("index.html" if slug == "index" else f"{slug}/index.html")
 
 
 def soup_of(site: Path, slug: str) -> BeautifulSoup:
     return BeautifulSoup(html_path(site, slug).read_text(encoding="utf-8"), "html.parser")
-
-
-def all_pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("index.html") if "search" not in p.parts)
-
-
-def site_paths(site: Path) -> list[str]:
-    """Every built HTML page as a URL path, plus the 404 page."""
-    paths = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
-    return ["/" if p == "." else f"/{p}/" for p in paths] + ["/404.html"]
 
 
 def headers_block(text: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from typing import Any
 import axe_playwright_python
 import pytest
 
-from .support import site_paths
+from .sites import page_paths
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,7 @@ def test_no_axe_violations_on_any_page_in_either_palette_at_either_size(
             context = browser.new_context(color_scheme=scheme, viewport=viewport)
             context.add_init_script(path=str(AXE_JS))
             tabs[(scheme, size)] = (context, context.new_page())
-    paths = site_paths(built_site)
+    paths = [*page_paths(built_site), "/404.html"]
     assert len(paths) >= 17
     found: list[str] = []
     try:

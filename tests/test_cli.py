@@ -11,7 +11,8 @@ import pytest
 
 from factsite.cli import main
 
-from .support import run_cli, tree_digest
+from .sites import tree_digest
+from .support import run_cli
 
 
 def remove_sources_of_first_claim(project: Path) -> None:
@@ -38,6 +39,7 @@ def test_uncited_claim_fails_check_with_one_located_line(project: Path) -> None:
     assert "Traceback" not in done.stdout + done.stderr
 
 
+@pytest.mark.build
 def test_failed_build_leaves_the_last_good_site_byte_for_byte(project: Path) -> None:
     good = run_cli("build", cwd=project)
     assert good.returncode == 0, good.stdout + good.stderr
@@ -63,6 +65,7 @@ def test_mkdocs_itself_refuses_invalid_content(project: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.build
 def test_broken_anchor_fails_the_strict_build(project: Path) -> None:
     about = project / "docs" / "about.md"
     about.write_text(about.read_text() + "\n[Broken](when-to-see-a-doctor.md#no-such-sign)\n")

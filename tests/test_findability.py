@@ -16,7 +16,8 @@ from mkdocs.utils.yaml import yaml_load
 from factsite.model import WARNING_PAGE
 
 from .conftest import ROOT
-from .support import SITE, TOPICS, all_pages, soup_of
+from .sites import page_files
+from .support import SITE, TOPICS, soup_of
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -35,7 +36,7 @@ def url_of(site: Path, page: Path) -> str:
 
 
 def pages_soup(site: Path) -> dict[Path, BeautifulSoup]:
-    return {p: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in all_pages(site)}
+    return {p: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in page_files(site)}
 
 
 def json_ld(soup: BeautifulSoup) -> list[dict[str, Any]]:
@@ -148,15 +149,29 @@ def test_searching_from_the_404_page_shows_results(browser: Any, served_site: Ca
 
 
 
+# Notes when the theme's script opens its request for the search index (main.html then holds it back
+# until the reader reaches for search), so the test knows the request would have gone by now.
+ASKED_FOR_THE_INDEX = """
+window.__indexAsked = false;
+const open = XMLHttpRequest.prototype.open;
+XMLHttpRequest.prototype.open = function (method, url) {
+  if (String(url).includes("search_index.json")) window.__indexAsked = true;
+  return open.apply(this, arguments);
+};
+"""
+
+
 @pytest.mark.browser
 def test_search_index_waits_for_the_reader_then_search_works(browser: Any,
                                                               served_site: Callable[[str], str]) -> None:
     page = browser.new_page(viewport={"width": 360, "height": 640})
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(r.url) if "search_index.json" in r.url else None)
+    page.add_init_script(ASKED_FOR_THE_INDEX)
     try:
         page.goto(served_site("/causes/"), wait_until="networkidle")
-        page.wait_for_timeout(500)
+        page.wait_for_function("window.__indexAsked", timeout=15_000)  # the theme has asked, and been held back
+        page.wait_for_load_state("networkidle")
         assert fetched == [], "the search index was fetched before anyone searched"
         page.locator("label.md-header__button[for=__search]").click()  # the phone's search button
         page.keyboard.type("charley horse", delay=20)

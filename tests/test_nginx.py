@@ -19,10 +19,8 @@ import signal
 import socket
 import ssl
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,76 +29,20 @@ from bs4 import BeautifulSoup
 
 from factsite import postbuild
 from factsite.cli import cmd_build
-from factsite.loopback import free_port, stop
 
-from .conftest import ROOT
+from . import harness
+from .harness import NGINX, ROOT, RUN_NGINX, Served, free_port, port_is_open, settle, stop, wait_for_port, wait_until
+from .sites import tree_digest
 from .support import WATCH_VIOLATIONS, expected_headers, headers_block
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
-RUN_NGINX = ROOT / "deploy" / "run-nginx.sh"
 RUNNABLE_TYPES = postbuild.EXECUTABLE_SCRIPT_TYPES
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass(frozen=True)
-class Served:
-    site: Path
-    port: int
-    stderr: Path  # nginx's error log (run-nginx.sh sends it to stderr)
-
-    def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def get(self, path: str, accept_encoding: str | None = None, headers: dict[str, str] | None = None,
-            method: str = "GET") -> Response:
-        sent = {**({"Accept-Encoding": accept_encoding} if accept_encoding else {}), **(headers or {})}
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            connection.request(method, path, headers=sent)
-            answer = connection.getresponse()
-            return Response(answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read())
-        finally:
-            connection.close()
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def port_is_closed(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return False
-    except OSError:
-        return True
 
 
 def read_when_written(file: Path, needles: list[str], seconds: float = 5.0) -> str:
     """The file's text once it holds every needle: nginx writes the access log after the response."""
-    deadline = time.monotonic() + seconds
-    text = ""
-    while time.monotonic() < deadline:
-        text = file.read_text(encoding="utf-8") if file.exists() else ""
-        if all(n in text for n in needles):
-            break
-        time.sleep(0.05)
-    return text
+    wait_until(lambda: file.exists() and all(n in file.read_text(encoding="utf-8") for n in needles), seconds)
+    return file.read_text(encoding="utf-8") if file.exists() else ""
 
 
 def require_nginx() -> None:
@@ -111,35 +53,14 @@ def require_nginx() -> None:
 
 
 @contextmanager
-def running_nginx(site: Path, work: Path, env: dict[str, str] | None = None, own_prefix: bool = True,
-                  script: Path = RUN_NGINX, before_start: Callable[[int], None] | None = None) -> Iterator[Served]:
-    """deploy/run-nginx.sh serving `site` on a free loopback port, stopped at the end of the block.
-
-    Its stderr goes to `work`; so does its prefix unless own_prefix is False (then the script makes one).
-    before_start(port) runs before each start, for tests that write their own config.
-    """
+def running_nginx(site: Path, work: Path, **options: Any) -> Iterator[Served]:
+    """harness.nginx (deploy/run-nginx.sh on a free loopback port), skipped or failed as a test."""
     require_nginx()
-    errors = ""
-    for attempt in range(3):  # another process may take the free port between finding and binding it
-        port = free_port()
-        if before_start:
-            before_start(port)
-        log = work / f"stderr-{attempt}.log"
-        args = ["sh", str(script), str(site), f"127.0.0.1:{port}"]
-        if own_prefix:
-            args.append(str(work / f"prefix-{attempt}"))
-        with log.open("w", encoding="utf-8") as stderr:
-            process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=stderr,
-                                       env={**os.environ, "NGINX": NGINX, **(env or {})})
-        if wait_for_port(port, process):
-            try:
-                yield Served(site, port, log)
-            finally:
-                stop(process)
-            return
-        stop(process)
-        errors += log.read_text(encoding="utf-8")
-    pytest.fail(f"nginx did not start:\n{errors}")
+    try:
+        with harness.nginx(site, work, **options) as served:
+            yield served
+    except harness.NginxDidNotStart as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
@@ -299,18 +220,16 @@ def test_postbuild_hashes_the_scripts_a_browser_runs_and_is_repeatable(tmp_path:
     headers = (site / "_headers").read_text(encoding="utf-8")
     assert "/a/style.1234abcd.min.css\n  Cache-Control: public, max-age=31536000, immutable" in headers
 
-    def digest(folder: Path) -> dict[str, bytes]:
-        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-    first = digest(site)
+    first = tree_digest(site)
     postbuild.run(site, project)  # again on its own output: nothing new, nothing changed
-    assert digest(site) == first
+    assert tree_digest(site) == first
     other = small_site(tmp_path / "two")
     os.utime(other / "index.html", (0, 0))
     postbuild.run(other, project)
-    assert digest(other) == first
+    assert tree_digest(other) == first
 
 
+@pytest.mark.build
 def test_a_failing_postbuild_leaves_the_last_good_site(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = project / "site"
     site.mkdir()
@@ -531,7 +450,7 @@ def test_stopping_the_script_stops_nginx_and_removes_its_temporary_prefix(built_
         process.wait(timeout=10)
     finally:
         stop(process)
-    assert port_is_closed(port), "nginx outlived the script"
+    assert not port_is_open(port), "nginx outlived the script"
     assert list(temporary.iterdir()) == [], "the temporary prefix was left behind"
 
 
@@ -617,12 +536,12 @@ def test_pages_load_under_the_policy_without_violations(browser: Any, nginx: Ser
             page.wait_for_load_state("networkidle")
             if viewport["width"] < 600:  # the navigation drawer draws its icons from data: URLs
                 page.locator("label.md-header__button[for=__drawer]").click()
-                page.wait_for_timeout(300)
+                settle(page)
             else:  # a glossary tooltip positions itself through the CSSOM
                 term = page.locator("article abbr[title]:visible").first  # not one folded inside <details>
                 if term.count():
                     term.hover()
-                    page.wait_for_timeout(200)
+                    settle(page)
             assert page.evaluate("window.__violations") == [], path
         page.emulate_media(color_scheme="dark")  # the script that follows the device's setting
         page.goto(nginx.url("/"))

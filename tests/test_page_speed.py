@@ -6,11 +6,11 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from .support import all_pages
+from .sites import page_files
 
 
 def test_no_external_script_holds_back_the_first_paint(built_site: Path) -> None:
-    pages = [*all_pages(built_site), built_site / "404.html"]
+    pages = [*page_files(built_site), built_site / "404.html"]
     bundles = 0
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")

@@ -1,16 +1,15 @@
 """Portability off MkDocs 1.x: ProperDocs (a drop-in MkDocs 1.x fork) builds the same site.
 
 If Material or MkDocs must be replaced, this is the proof the content, hook and overrides do
-not depend on anything MkDocs-only. The comparison itself is `benchmarks/portability.py`.
+not depend on anything MkDocs-only. The comparison is tests/sites.py; `benchmarks/portability.py` reports it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.portability import build_with_properdocs, compare_sites
-
-from .conftest import ROOT
+from .harness import ROOT
+from .sites import build_with_properdocs, compare_sites
 
 
 def test_properdocs_builds_the_same_pages_with_the_same_text(built_site: Path, tmp_path: Path) -> None:

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import ROOT
+import pytest
+
+from .harness import ROOT
+from .sites import tree_digest
 
 EPOCH = "1790000000"  # 2026-09-21 UTC
 SITE_URL = "https://legcramps.example/guide/"
 
 
-def digests(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file()}
-
-
+@pytest.mark.build
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "SITE_URL": SITE_URL, "NO_MKDOCS_2_WARNING": "1"}
     sites = [tmp_path / "a" / "site", tmp_path / "b" / "site"]
@@ -29,7 +27,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     for run in runs:
         out, _ = run.communicate(timeout=300)
         assert run.returncode == 0, out
-    first, second = digests(sites[0]), digests(sites[1])
+    first, second = tree_digest(sites[0]), tree_digest(sites[1])
     assert len(first) > 30
     assert first.keys() == second.keys()
     differ = sorted(name for name in first if first[name] != second[name])

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from benchmarks.search_quality import QUERIES, SearchBox, heldout_split, load_heldout, load_queries, slug_of
 from factsite.validate import check
 
 from .conftest import ROOT
+from .search_box import QUERIES, SearchBox, heldout_split, load_heldout, load_queries, slug_of
 
 # Mixed on purpose: a lay name, a misspelling, stop words, a word form, a medicine, a red flag.
 SAMPLE = {

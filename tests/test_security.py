@@ -16,7 +16,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,9 @@ from factsite.loopback import serve_folder
 from factsite.validate import check
 
 from .conftest import FIXTURES, copy_project
-from .support import WATCH_VIOLATIONS, expected_headers, run_cli, tree_digest
+from .harness import wait_until
+from .sites import tree_digest
+from .support import WATCH_VIOLATIONS, expected_headers, run_cli
 
 # Tries every way the review found to turn text into markup: raw HTML with a handler, a script,
 # a Markdown link to javascript:, an attribute list, and a quote that ends an attribute early.
@@ -139,6 +140,7 @@ def test_hostile_text_never_runs_in_chromium(browser: Any, hostile_site: Path, w
         context.close()
 
 
+@pytest.mark.build
 def test_a_script_that_no_template_wrote_stops_the_build(project: Path) -> None:
     """Material and MkDocs pass raw HTML in docs/*.md through; the policy must not bless it."""
     site = project / "site"
@@ -256,6 +258,7 @@ def test_hostile_yaml_is_refused_within_bounded_time_and_memory(project: Path, k
 
 # --- builds at the same time, killed builds, full disks ---------------------------------------------
 
+@pytest.mark.build
 def test_two_builds_at_once_leave_one_whole_build(project: Path) -> None:
     assert run_cli("build", "--no-links", cwd=project).returncode == 0
     whole = tree_digest(project / "site")
@@ -289,24 +292,24 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.build
 @pytest.mark.skipif(not shutil.which("setpriv"), reason="needs util-linux setpriv")
 def test_a_build_killed_outright_leaves_no_orphan_and_the_next_build_recovers(project: Path) -> None:
     assert run_cli("build", "--no-links", cwd=project).returncode == 0
     whole = tree_digest(project / "site")
     build = subprocess.Popen([sys.executable, "-m", "factsite", "build", "--no-links"], cwd=project,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
     children: list[int] = []
-    while not children and time.monotonic() < deadline and build.poll() is None:
-        children = _children(build.pid)
-        time.sleep(0.01)
+
+    def started() -> bool:
+        children[:] = _children(build.pid)
+        return bool(children) or build.poll() is not None
+
+    wait_until(started, 60, every=0.01)
     assert children, "the build finished before its MkDocs step could be seen"
     build.send_signal(signal.SIGKILL)
     build.wait()
-    deadline = time.monotonic() + 20
-    while any(_alive(c) for c in children) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(_alive(c) for c in children), "MkDocs ran on after its build was killed"
+    assert wait_until(lambda: not any(_alive(c) for c in children), 20), "MkDocs ran on after its build was killed"
     assert tree_digest(project / "site") == whole, "a killed build changed the site"
     assert run_cli("build", "--no-links", cwd=project).returncode == 0
     assert not list(project.glob(".site-new*"))

@@ -6,12 +6,13 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from factsite.loopback import free_port
+import pytest
+
+from .harness import free_port, wait_until
 
 
 def fetch(url: str) -> str:
@@ -19,18 +20,11 @@ def fetch(url: str) -> str:
         return str(response.read().decode("utf-8"))
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError("timed out waiting for the server")
+def wait_for(condition: Callable[[], bool]) -> None:
+    assert wait_until(condition, 60, every=0.1), "timed out waiting for the server"
 
 
+@pytest.mark.build
 def test_serve_keeps_the_last_good_site_and_recovers(project: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/causes/"

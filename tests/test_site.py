@@ -11,7 +11,8 @@ from factsite.cli import cmd_build
 from factsite.model import WARNING_PAGE
 
 from .conftest import copy_project
-from .support import SITE, TOPICS, all_pages, html_path, soup_of
+from .sites import page_files
+from .support import SITE, TOPICS, html_path, soup_of
 
 
 @pytest.mark.parametrize("slug", TOPICS)
@@ -37,7 +38,7 @@ def test_every_claim_links_to_an_entry_of_its_pages_sources_list(built_site: Pat
 
 
 def test_every_page_links_to_the_warning_signs_page(built_site: Path) -> None:
-    pages = all_pages(built_site)
+    pages = page_files(built_site)
     assert len(pages) >= len(TOPICS) + 4
     for path in pages:
         page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -52,7 +53,7 @@ def test_every_link_to_a_sign_resolves(built_site: Path) -> None:
     signs_page = soup_of(built_site, WARNING_PAGE)
     anchors = {el["id"] for el in signs_page.select("[id]")}
     checked = 0
-    for path in all_pages(built_site):
+    for path in page_files(built_site):
         for a in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select("a[href]"):
             href = str(a["href"])
             if f"{WARNING_PAGE}/#" in href:
@@ -66,6 +67,7 @@ def test_signs_are_grouped_most_urgent_first(built_site: Path) -> None:
     assert tiers == ["tier--emergency", "tier--urgent", "tier--routine"]
 
 
+@pytest.mark.build
 def test_html_in_content_comes_out_inert(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     assert cmd_build(project, project / "site", links=False) == 0

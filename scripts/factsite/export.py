@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .model import Site
 from .schema import EvidenceEntry, FactFile, GlossaryEntry, Slug, Source
@@ -24,8 +24,8 @@ FOLDER = f"api/v{VERSION}"
 class ExportedPage(FactFile):
     """A fact file as published: its slug and address beside everything it says."""
 
-    slug: Slug
-    path: str  # the page's address on the site, relative to its root: "" or "causes/"
+    slug: Slug = Field(description="The page's file name in content/, without .yml.")
+    path: str = Field(description='The page\'s address on the site, relative to its root: "" or "causes/".')
 
 
 class Export(BaseModel):
@@ -33,11 +33,11 @@ class Export(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="Leg cramps guide content")
 
-    version: Literal[1]
-    pages: list[ExportedPage]
-    sources: list[Source]
-    glossary: list[GlossaryEntry]
-    evidence: list[EvidenceEntry]
+    version: Literal[1] = Field(description="The export's version; 1 only ever gains optional fields.")
+    pages: list[ExportedPage] = Field(description="Every page, in menu order.")
+    sources: list[Source] = Field(description="The bibliography, by id.")
+    glossary: list[GlossaryEntry] = Field(description="Medical words and their plain meanings.")
+    evidence: list[EvidenceEntry] = Field(description="Each treatment's evidence labels, by id.")
 
 
 def export(site: Site) -> Export:

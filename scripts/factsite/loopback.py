@@ -1,10 +1,9 @@
-"""Loopback helpers shared by the build's link check, the tests and the benchmarks."""
+"""Serving a folder on 127.0.0.1: the build's link check reads the site this way (the tests and
+benchmarks use it too; their other loopback helpers are tests/harness.py)."""
 
 from __future__ import annotations
 
 import http.server
-import socket
-import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,19 +40,3 @@ def serve_folder(folder: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
 
-
-def free_port() -> int:
-    """A loopback port that was free a moment ago, for servers started in another process."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def stop(process: subprocess.Popen[Any]) -> None:
-    """Ask a server process to stop; kill it if it has not stopped within 10 seconds."""
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)

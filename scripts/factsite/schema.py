@@ -3,6 +3,8 @@
 Every rule that concerns one file lives here, as a pydantic model. Rules that need
 several files at once (ids that must resolve, ids that must be unique) live in
 validate.py. Unknown keys are errors everywhere: "souces" is a typo, not a new field.
+Each field says what it means in Field(description=...): editors see it on hover (schemas/),
+the open data's schema carries it, and a test fails for a field without one.
 """
 
 from __future__ import annotations
@@ -181,11 +183,13 @@ class Claim(Strict):
     (which has no evidence label) cannot be given one by accident.
     """
 
-    id: Slug
-    text: LongText
-    about: Slug | None = None
-    myth: LongText | None = None  # what people often hear; `text` says what the evidence shows
-    sources: SourceIds
+    id: Slug = Field(description="A unique id across all files: lowercase words joined by hyphens.")
+    text: LongText = Field(description="The statement as readers see it: plain words, one line.")
+    about: Slug | None = Field(None, description="On a claim that says how well something works: the id of that "
+                               "treatment in data/evidence.yml, whose labels the claim then shows.")
+    myth: LongText | None = Field(None, description="What people often hear; `text` then says what the evidence "
+                                  "shows.")
+    sources: SourceIds = Field(description="Ids from data/sources.yml that back the statement: at least one.")
 
 
 # How a section's claims are shown: a plain list, numbered steps to follow in order, or a
@@ -194,39 +198,51 @@ Layout = Literal["list", "steps", "checklist"]
 
 
 class Section(Strict):
-    heading: Text
-    anchor: Slug | None = None
-    layout: Layout = "list"
-    figures: list[Slug] = []  # ids from data/figures.yml, shown under the heading
-    claims: Annotated[list[Claim], Field(min_length=1)]
+    heading: Text = Field(description="The section's heading.")
+    anchor: Slug | None = Field(None, description="A stable anchor for links to the section.")
+    layout: Layout = Field("list", description="How the claims are shown: list, steps (numbered, to follow in "
+                           "order) or checklist (a box to tick beside each).")
+    figures: list[Slug] = Field([], description="Ids of drawings from data/figures.yml, shown under the heading.")
+    claims: Annotated[list[Claim], Field(min_length=1)] = Field(description="The section's statements: at least "
+                                                                  "one.")
 
 
 class Sign(Strict):
     """A warning sign on the when-to-see-a-doctor page; `id` is its link anchor."""
 
-    id: Slug
-    tier: Tier
-    sign: LongText
-    meaning: LongText
-    why: Slug | None = None  # anchor of the section on the same page that explains the tier chosen
-    sources: SourceIds
+    id: Slug = Field(description="The sign's id and link anchor; pages list it in warning_signs.")
+    tier: Tier = Field(description="How fast to get help: emergency (now), urgent (the same day) or routine (book "
+                       "an appointment).")
+    sign: LongText = Field(description="What the reader notices; each feature stands alone.")
+    meaning: LongText = Field(description="What it may mean, and what to do.")
+    why: Slug | None = Field(None, description="The anchor of the section on this page that explains the tier "
+                             "chosen, where health services disagree.")
+    sources: SourceIds = Field(description="Ids from data/sources.yml that back the sign and its tier.")
 
 
 class PageMeta(Strict):
-    title: ThemeText
-    nav_title: ThemeText | None = None
-    description: Annotated[ThemeText, Field(max_length=160)]
-    order: int
-    reviewed: IsoDate
-    next_review: IsoDate
-    search_terms: Annotated[list[SearchTerm], Field(min_length=1)]
-    warning_signs: list[Slug] = []
-    figure: Slug | None = None  # a drawing from data/figures.yml that shows the main message, under it
-    action_card: bool = False  # show the "Cramp right now?" card (data/cramp-card.yml) under the main message
-    # A tool the page is: the cramp diary (a form and a blank table after the sections), or a
-    # checklist to print (a print button under the main message). Tool pages are listed on every page.
-    tool: Literal["diary", "checklist"] | None = None
-    more_help: bool = False  # show the help lines and organisations of data/help.yml
+    title: ThemeText = Field(description="The page heading and browser-tab title.")
+    nav_title: ThemeText | None = Field(None, description="A shorter label for the menu.")
+    description: Annotated[ThemeText, Field(max_length=160)] = Field(description="Who the page is for and what it "
+                                                                     "covers: shown under the title, and used by "
+                                                                     "search engines and link previews.")
+    order: int = Field(description="Where the page sits in the menu: smaller numbers come first.")
+    reviewed: IsoDate = Field(description='The day the page was last checked against its sources, "YYYY-MM-DD".')
+    next_review: IsoDate = Field(description='When the page is due for its next check, "YYYY-MM-DD", after '
+                                 "reviewed.")
+    search_terms: Annotated[list[SearchTerm], Field(min_length=1)] = Field(
+        description="Words a reader might type to find this page: everyday phrases, word forms, misspellings.")
+    warning_signs: list[Slug] = Field([], description="Ids of warning signs to show in a box near the top of the "
+                                      "page.")
+    figure: Slug | None = Field(None, description="A drawing from data/figures.yml that shows the main message, "
+                                "placed under it.")
+    action_card: bool = Field(False, description='Show the "Cramp right now?" card (data/cramp-card.yml) under the '
+                              "main message.")
+    tool: Literal["diary", "checklist"] | None = Field(None, description="The page is a tool, listed on every page: "
+                                                       "diary (the cramp diary's form and blank table after the "
+                                                       "sections) or checklist (a print button at the top).")
+    more_help: bool = Field(False, description="List the health lines and organisations of data/help.yml under "
+                            '"More help".')
 
     @model_validator(mode="after")
     def _review_order(self) -> PageMeta:
@@ -242,8 +258,8 @@ class PageMeta(Strict):
 class Change(Strict):
     """One entry of a page's history, as readers see it: when, and what changed for them."""
 
-    date: IsoDate
-    summary: LongText
+    date: IsoDate = Field(description='The day the change was made, "YYYY-MM-DD".')
+    summary: LongText = Field(description="What changed for readers, in one line.")
 
 
 class Review(Strict):
@@ -252,14 +268,16 @@ class Review(Strict):
     Never invent one. Test fixtures may hold reviewers only if they are visibly fictional.
     """
 
-    name: ThemeText
-    profession: ThemeText  # e.g. "General practitioner", "Pharmacist"
-    registered_with: ThemeText  # the body that registers them, e.g. "General Medical Council"
-    registration: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./-]{0,39}$")]  # their number there
-    register_url: Url  # their entry on the public register
-    date: IsoDate
-    checked: LongText  # what they checked, e.g. "every claim and warning sign against its sources"
-    interests: LongText  # declared interests, or "None declared"
+    name: ThemeText = Field(description="The reviewer's full name.")
+    profession: ThemeText = Field(description='Their profession, e.g. "General practitioner", "Pharmacist".')
+    registered_with: ThemeText = Field(description='The body that registers them, e.g. "General Medical Council".')
+    registration: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./-]{0,39}$")] = Field(
+        description="Their registration number with that body.")
+    register_url: Url = Field(description="Their entry on the public register.")
+    date: IsoDate = Field(description='The day of the review, "YYYY-MM-DD"; not older than the last change.')
+    checked: LongText = Field(description='What they checked, e.g. "every claim and warning sign against its '
+                              'sources".')
+    interests: LongText = Field(description='Their declared interests, or "None declared".')
 
 
 class Option(Strict):
@@ -268,11 +286,13 @@ class Option(Strict):
     `about` names its entry in data/evidence.yml, whose labels the comparison table shows.
     """
 
-    about: Slug
-    how: Claim  # how it works, or is thought to work
-    benefit: Claim  # what it does for cramps, in numbers where the source gives them
-    risks: Claim | None = None  # side effects and harms; leave out only when no source you read gives them
-    not_for: Claim | None = None  # who should not use it, or should ask first; the same
+    about: Slug = Field(description="The choice's entry in data/evidence.yml, whose labels the table shows.")
+    how: Claim = Field(description="What it is, and how it works or is thought to work.")
+    benefit: Claim = Field(description="What it does for cramps, in numbers where the source gives them.")
+    risks: Claim | None = Field(None, description="Side effects and harms; leave out only when no source you read "
+                                "gives them.")
+    not_for: Claim | None = Field(None, description="Who should not use it, or should ask first; leave out only "
+                                  "when no source you read says.")
 
     def claims(self) -> list[Claim]:
         return [c for c in (self.how, self.benefit, self.risks, self.not_for) if c is not None]
@@ -281,14 +301,16 @@ class Option(Strict):
 class FactFile(Strict):
     """One topic page: content/<slug>.yml."""
 
-    page: PageMeta
-    main: Claim  # the one thing a reader must remember: one sentence, shown first
-    summary: list[Claim] = []
-    sections: list[Section] = []
-    signs: list[Sign] = []
-    options: list[Option] = []  # treatment choices, compared in a table and explained one by one
-    reviews: list[Review] = []
-    changes: Annotated[list[Change], Field(min_length=1)]
+    page: PageMeta = Field(description="The page's title, menu place, review dates and search words.")
+    main: Claim = Field(description="The main message: the one thing a reader must remember, in one sentence, "
+                        "shown first.")
+    summary: list[Claim] = Field([], description='The short "in brief" box under the title.')
+    sections: list[Section] = Field([], description="The page's sections, each with its statements.")
+    signs: list[Sign] = Field([], description="Warning signs: only on content/when-to-see-a-doctor.yml.")
+    options: list[Option] = Field([], description="Treatment choices, compared in a table and explained one by one.")
+    reviews: list[Review] = Field([], description="A clinician's review of the page: real people only.")
+    changes: Annotated[list[Change], Field(min_length=1)] = Field(description="What changed for readers, newest "
+                                                                  "first.")
 
     @model_validator(mode="after")
     def _has_content(self) -> FactFile:
@@ -308,32 +330,36 @@ class FactFile(Strict):
 class Seen(Strict):
     """What the editor actually read when checking claims against a source."""
 
-    what: SeenWhat
-    at: SeenFrom
-    version: Text | None = None  # the date the read version shows, e.g. "Reviewed September 2023"
+    what: SeenWhat = Field(description="What could be read: full-text, abstract or excerpts.")
+    at: SeenFrom = Field(description="Where: publisher (its own site), pubmed, or other-site (a copy).")
+    version: Text | None = Field(None, description='The date or version the text read shows, e.g. "Reviewed '
+                                 'September 2023".')
 
 
 class Source(Strict):
     """One entry of the bibliography, data/sources.yml."""
 
-    id: Slug
-    publisher: Text
-    title: Text
-    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
-    url: Url
-    type: SourceType
-    accessed: IsoDate  # the day the claims were last checked against it
-    seen: Seen
+    id: Slug = Field(description="The id claims cite it by.")
+    publisher: Text = Field(description="Who published it.")
+    title: Text = Field(description="Its title, as the publisher gives it.")
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = Field(None, description="The year of publication or "
+                                                                 "last review the publisher shows.")
+    url: Url = Field(description="The canonical record (the publisher's page, PubMed or a DOI), never a copy.")
+    type: SourceType = Field(description="What kind of source it is; blogs and shops are not on the list.")
+    accessed: IsoDate = Field(description='The day the claims citing it were last checked against it, '
+                              '"YYYY-MM-DD".')
+    seen: Seen = Field(description="What that check could read, and where.")
 
 
 class EvidenceEntry(Strict):
     """One thing people try for cramps, labelled once: how well it works, and whether to use it."""
 
-    id: Slug
-    name: Text
-    evidence: Evidence | None = None
-    recommendation: Recommendation | None = None
-    sources: SourceIds
+    id: Slug = Field(description="The id claims name it by, in `about`.")
+    name: Text = Field(description="What people try, in plain words.")
+    evidence: Evidence | None = Field(None, description="How well it works, as defined on the about page.")
+    recommendation: Recommendation | None = Field(None, description="Whether to use it: not-recommended when "
+                                                  "health bodies advise against it.")
+    sources: SourceIds = Field(description="What the labels rest on; a claim that shows them cites one of these.")
 
     @model_validator(mode="after")
     def _has_a_label(self) -> EvidenceEntry:
@@ -345,9 +371,10 @@ class EvidenceEntry(Strict):
 class ReportChannel(Strict):
     """Where readers report a mistake: an e-mail address or a web form (one of the two)."""
 
-    email: Email | None = None
-    form: Url | None = None  # the page and the statement are added as ?page=...&claim=...
-    handling: LongText  # what happens to a report, shown on the about page
+    email: Email | None = Field(None, description="The e-mail address reports go to (or form, not both).")
+    form: Url | None = Field(None, description="The https address of a report form (or email, not both); the page "
+                             "and the statement are added as ?page=...&claim=...")
+    handling: LongText = Field(description="What happens to a report, shown on the about page.")
 
     @model_validator(mode="after")
     def _one_channel(self) -> ReportChannel:
@@ -359,21 +386,23 @@ class ReportChannel(Strict):
 class Publisher(Strict):
     """Who publishes the site and pays for it: data/publisher.yml, filled in by whoever deploys it."""
 
-    name: ThemeText
-    kind: Literal["organisation", "person"]
-    web: Url | None = None
-    contact: Email
-    funding: LongText  # who pays for the site
-    interests: LongText  # conflicts of interest, or "None"
-    reports: ReportChannel
+    name: ThemeText = Field(description="The organisation or person that publishes the guide.")
+    kind: Literal["organisation", "person"] = Field(description="organisation or person.")
+    web: Url | None = Field(None, description="The publisher's own website.")
+    contact: Email = Field(description="Where readers can reach the publisher.")
+    funding: LongText = Field(description="Who pays for the site.")
+    interests: LongText = Field(description='Conflicts of interest, or "None".')
+    reports: ReportChannel = Field(description="Where readers report a mistake, and what happens then.")
 
 
 class GlossaryEntry(Strict):
     """A medical word and its plain meaning; shown as a tooltip wherever the word appears."""
 
-    term: Annotated[Text, AfterValidator(_term), Field(max_length=60)]
-    definition: Annotated[Text, Field(max_length=200)]
-    sources: SourceIds
+    term: Annotated[Text, AfterValidator(_term), Field(max_length=60)] = Field(
+        description="The word or phrase as it appears on the pages.")
+    definition: Annotated[Text, Field(max_length=200)] = Field(description="Its plain meaning: one sentence, under "
+                                                                "20 words.")
+    sources: SourceIds = Field(description="Ids from data/sources.yml that back the meaning.")
 
     @property
     def anchor(self) -> str:
@@ -384,16 +413,17 @@ class GlossaryEntry(Strict):
 class Figure(Strict):
     """A drawing, docs/assets/figures/<id>.svg: shown inside the page with its alt text, caption and sources."""
 
-    id: Slug
-    alt: Annotated[Text, Field(max_length=200)]  # what the drawing shows, for readers who cannot see it
-    caption: LongText  # how to do what it shows, under the drawing
-    sources: SourceIds  # the advice the drawing follows
+    id: Slug = Field(description="The drawing's file name in docs/assets/figures/, without .svg.")
+    alt: Annotated[Text, Field(max_length=200)] = Field(description="What the drawing shows, for readers who cannot "
+                                                        "see it: one sentence.")
+    caption: LongText = Field(description="How to do what it shows, under the drawing.")
+    sources: SourceIds = Field(description="Ids from data/sources.yml of the advice the drawing follows.")
 
 
 class CardStep(Claim):
     """One step of the "Cramp right now?" card, with an optional drawing of it."""
 
-    figure: Slug | None = None
+    figure: Slug | None = Field(None, description="A drawing of the step from data/figures.yml.")
 
 
 class ActionCard(Strict):
@@ -403,21 +433,24 @@ class ActionCard(Strict):
     card can never give a different urgency from the when-to-see-a-doctor page.
     """
 
-    title: ThemeText
-    steps: Annotated[list[CardStep], Field(min_length=2, max_length=3)]
-    signs: Annotated[list[Slug], Field(min_length=1, max_length=3)]
-    more: list[Slug] = []  # drawings for other muscles, on the printable card only
+    title: ThemeText = Field(description="The card's heading.")
+    steps: Annotated[list[CardStep], Field(min_length=2, max_length=3)] = Field(
+        description="Two or three steps, each a claim with an optional drawing.")
+    signs: Annotated[list[Slug], Field(min_length=1, max_length=3)] = Field(
+        description="Ids of the warning signs the card ends with, shown in their own words and tiers.")
+    more: list[Slug] = Field([], description="Drawings for cramps in other muscles, on the card to print.")
 
 
 class HelpLine(Strict):
     """A health line or support organisation, listed under "More help" (apart from the references)."""
 
-    name: ThemeText
-    region: Text  # where it serves, e.g. "England", "United States"
-    purpose: LongText  # what it is for, in a reader's words
-    phone: Annotated[str, Field(pattern=r"^[0-9][0-9 -]{1,19}$")] | None = None  # as the organisation writes it
-    url: Url  # the organisation's own page
-    checked: IsoDate  # the day the number and address were checked on that page
+    name: ThemeText = Field(description="The service's or organisation's name.")
+    region: Text = Field(description='Where it serves, e.g. "England (UK only)", "United States".')
+    purpose: LongText = Field(description="What it is for, in a reader's words.")
+    phone: Annotated[str, Field(pattern=r"^[0-9][0-9 -]{1,19}$")] | None = Field(
+        None, description="The phone number as the organisation writes it.")
+    url: Url = Field(description="The page where the number and address were read.")
+    checked: IsoDate = Field(description='The day they were read there, "YYYY-MM-DD".')
 
 
 # A page address in the vocabulary: a page's file name, optionally with a section or sign anchor.
@@ -431,9 +464,10 @@ class LayTerm(Strict):
     finds the pages about cramp. With `see`, the phrases are listed in the symptom index too.
     """
 
-    lay: Annotated[list[SearchTerm], Field(min_length=1)]
-    means: Annotated[list[SearchTerm], Field(min_length=1)]  # words that are on the pages
-    see: PageAddress | None = None  # e.g. "when-to-see-a-doctor#swollen-calf"
+    lay: Annotated[list[SearchTerm], Field(min_length=1)] = Field(description="What readers type.")
+    means: Annotated[list[SearchTerm], Field(min_length=1)] = Field(description="Words that are on the pages.")
+    see: PageAddress | None = Field(None, description='The page, or page#section, that answers, e.g. '
+                                    '"when-to-see-a-doctor#swollen-calf"; listed in the symptom index.')
 
 
 # The top level of each kind of data file.
