@@ -86,14 +86,14 @@ def test_a_signs_reason_for_its_tier_is_one_tap_away(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
     signs = tmp_path / "content" / "when-to-see-a-doctor.yml"
     with_why = signs.read_text().replace("    sources: [nhs-dvt]\n", "    why: why-today\n    sources: [nhs-dvt]\n", 1)
-    signs.write_text(with_why + "sections:\n  - heading: Why today\n    anchor: why-today\n    claims:\n"
+    signs.write_text(with_why + "sections:\n  - heading: Why we say today\n    anchor: why-today\n    claims:\n"
                        "      - id: why-today-nhs\n        text: The NHS says to get help the same day.\n"
                        "        sources: [nhs-dvt]\n")
     site = check(tmp_path).site
     assert site is not None
     page = render_site(site)["when-to-see-a-doctor.md"]
     assert "This can be a DVT, a blood clot. Get help today. [Why this group?](#why-today)" in page
-    assert "## Why today { #why-today }" in page
+    assert "## Why we say today { #why-today }" in page
 
 
 def test_sources_lists_say_what_was_read_and_where() -> None:

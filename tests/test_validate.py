@@ -94,7 +94,9 @@ def test_one_hard_sentence_fails_a_page_that_is_easy_overall(tmp_path: Path) -> 
     """The page limit alone lets a grade-17 sentence hide among short ones; the sentence limit does not."""
     shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
     index = tmp_path / "content" / "index.yml"
-    easy = "".join(f"      - id: index-easy-{i}\n        text: Stretch the leg. Rub the calf. It will pass.\n"
+    # Twelve easy statements, in sections of six (a section holds at most seven), then the hard one.
+    easy = "".join((f"  - heading: Easy words number {i // 6}\n    claims:\n" if i % 6 == 0 else "")
+                   + f"      - id: index-easy-{i}\n        text: Stretch the leg. Rub the calf. It will pass.\n"
                    f"        sources: [nhs-leg-cramps]\n" for i in range(12))
     hard = ("      - id: index-hard\n        text: Pharmacological management of idiopathic nocturnal cramps remains "
             "controversial notwithstanding considerable investigational attention.\n"

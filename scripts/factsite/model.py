@@ -7,7 +7,7 @@ each cited id exists, each page's warning signs resolve, each label fits its def
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
 from .schema import (
     ActionCard,
@@ -84,21 +84,31 @@ class Site:
         assert self.card is not None
         return [*self.card.steps, *self.card_signs()]
 
+    def card_place(self, page: Page) -> Literal["top", "end"] | None:
+        """Where a page shows the cramp card: under its main message if it asks for it, otherwise at the
+        end as a tool to keep, except on pages that are tools themselves."""
+        if self.card is None or page.facts.page.tool:
+            return None
+        return "top" if page.facts.page.action_card else "end"
+
     def cited(self, page: Page) -> list[Cites]:
         """Everything on a page that cites sources, in the order a reader meets it: the one answer
         the renderer, the exporter and the tests use for a page's numbered Sources list."""
         facts = page.facts
+        place = self.card_place(page)
         items: list[Cites] = [facts.main]
-        if facts.page.figure:
-            items.append(self.figures[facts.page.figure].entry)
-        if facts.page.action_card:
+        if place == "top":
             items += self.card_items()  # a step's drawing illustrates the step, and shares its sources
         items += facts.summary
+        if facts.page.figure:
+            items.append(self.figures[facts.page.figure].entry)
+        items += facts.signs
         for section in facts.sections:
             items += [self.figures[f].entry for f in section.figures]
             items += section.claims
         items += [c for o in facts.options for c in o.claims()]
-        items += facts.signs
+        if place == "end":
+            items += self.card_items()
         return items
 
     def in_menu_order(self) -> list[Page]:

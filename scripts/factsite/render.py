@@ -20,7 +20,9 @@ import jinja2
 from markupsafe import escape
 
 from .model import WARNING_PAGE, Cites, Page, Site
-from .schema import Change, Publisher
+from .schema import Change, GlossaryEntry, HelpLine, Publisher, Tier
+
+TIERS: list[Tier] = ["emergency", "urgent", "routine"]  # most urgent first
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -55,6 +57,11 @@ def attr_value(value: str) -> str:
 def md_url(value: str) -> str:
     """An address inside a Markdown link: parentheses and angle brackets would end it early."""
     return value.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+
+
+def first_sentence(text: str) -> str:
+    """A warning sign's meaning, cut to its first sentence: what the sign may mean, for a short list."""
+    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
 
 
 def long_date(iso: str) -> str:
@@ -101,7 +108,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(md=md_text, html=html_text, attr=attr_value, long_date=long_date, yaml=yaml_value,
-                       url=md_url)
+                       url=md_url, first_sentence=first_sentence)
     env.globals["WARNING_PAGE"] = WARNING_PAGE
     return env
 
@@ -144,14 +151,39 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
         citation_urls=[site.sources[sid].url for sid in cites.order],  # schema.org citation list
         sources=site.sources,
         labels=site.evidence,
-        box_signs=[sign_by_id[i] for i in facts.page.warning_signs],
+        box_signs=sorted((sign_by_id[i] for i in facts.page.warning_signs), key=lambda s: TIERS.index(s.tier)),
+        card_at_top=site.card_place(page) == "top",
+        card_at_end=site.card_place(page) == "end",
         figures=site.figures,
         card=site.card,
         card_signs=site.card_signs() if site.card else [],
-        help=site.help,
+        help_groups=help_groups(site),
         tools=tool_links(site),
     )
-    return _with_glossary(body, site, env)
+    article = body.split("\n## Sources", 1)[0]
+    words = env.get_template("_words.md.j2").render(words=words_on_page(site, article))
+    return _with_glossary(body.replace(WORDS_MARKER, words, 1), site, env)
+
+
+WORDS_MARKER = "<!-- words on this page -->\n"
+
+
+def words_on_page(site: Site, article: str) -> list[GlossaryEntry]:
+    """The glossary words a page uses (or their plurals), in the order a reader meets them."""
+    found = []
+    for entry in site.glossary:
+        hit = re.search(rf"(?<!\w){re.escape(entry.term)}(s|es)?(?!\w)", article, re.IGNORECASE)
+        if hit:
+            found.append((hit.start(), entry))
+    return [entry for _, entry in sorted(found, key=lambda f: f[0])]
+
+
+def help_groups(site: Site) -> list[tuple[str, list[HelpLine]]]:
+    """data/help.yml's lines under their group headings, groups in the order the file first names them."""
+    groups: dict[str, list[HelpLine]] = {}
+    for line in site.help:
+        groups.setdefault(line.group, []).append(line)
+    return list(groups.items())
 
 
 def tool_links(site: Site) -> list[tuple[str, str]]:

@@ -286,6 +286,7 @@ class Option(Strict):
     `about` names its entry in data/evidence.yml, whose labels the comparison table shows.
     """
 
+    name: ThemeText = Field(description='A short name that says what it is, e.g. "Diltiazem (a heart medicine)".')
     about: Slug = Field(description="The choice's entry in data/evidence.yml, whose labels the table shows.")
     how: Claim = Field(description="What it is, and how it works or is thought to work.")
     benefit: Claim = Field(description="What it does for cramps, in numbers where the source gives them.")
@@ -445,6 +446,7 @@ class HelpLine(Strict):
     """A health line or support organisation, listed under "More help" (apart from the references)."""
 
     name: ThemeText = Field(description="The service's or organisation's name.")
+    group: ThemeText = Field(description='The heading it is listed under, e.g. "In the UK"; at most 7 in a group.')
     region: Text = Field(description='Where it serves, e.g. "England (UK only)", "United States".')
     purpose: LongText = Field(description="What it is for, in a reader's words.")
     phone: Annotated[str, Field(pattern=r"^[0-9][0-9 -]{1,19}$")] | None = Field(

@@ -49,6 +49,8 @@ from .schema import (
 MAX_GRADE = 8.0  # a page as a whole
 MAX_SENTENCE_GRADE = 12.0  # one sentence: a page can average grade 6 and still hide a grade-17 sentence
 MIN_GRADED_WORDS = 8  # a grade for "Trials disagree." (14.7) measures one long word, not a hard sentence
+MAX_CLAIMS = 7  # in one section: the CDC's Clear Communication Index asks for lists of 7 items or fewer
+MIN_HEADING_WORDS = 3  # "Medicines" names a topic; "Medicines that can cause cramps" says what the part is about
 GRADE_FIELDS = ("text", "myth", "sign", "meaning", "caption")
 
 # A content file's name becomes the page's address and file name: keep it to what every tool reads.
@@ -189,6 +191,22 @@ def _why_problems(doc: Document, facts: FactFile) -> list[Problem]:
     return [doc.problem(("signs", i, "why"), f"no section with anchor '{sign.why}' explains this tier",
                     _suggest(sign.why, anchors) or "use the anchor of a section on this page")
             for i, sign in enumerate(facts.signs) if sign.why and sign.why not in anchors]
+
+
+def _section_problems(doc: Document, facts: FactFile) -> list[Problem]:
+    """Sections a reader can take in: at most 7 statements, under a heading that says what they are about."""
+    problems = []
+    for i, section in enumerate(facts.sections):
+        if len(section.claims) > MAX_CLAIMS:
+            problems.append(doc.problem(("sections", i, "claims"), f"the section has {len(section.claims)} "
+                                        f"statements, more than {MAX_CLAIMS}",
+                                        "split it into sections of 7 or fewer, each with a heading of its own"))
+        if len(section.heading.split()) < MIN_HEADING_WORDS:
+            problems.append(doc.problem(("sections", i, "heading"), f"the heading '{section.heading}' names a topic "
+                                        "but does not say what the section tells the reader",
+                                        "use three words or more, e.g. 'Medicines that can cause cramps', or a "
+                                        "question a reader would ask"))
+    return problems
 
 
 def _main_problems(doc: Document, facts: FactFile) -> list[Problem]:
@@ -482,6 +500,7 @@ def _page_rules(root: Path, doc: Document, facts: FactFile, project: _Project, t
             problems.extend(_label_problems(doc, at, item, project.known_evidence, project.evidence is not None))
     problems.extend(_why_problems(doc, facts))
     problems.extend(_main_problems(doc, facts))
+    problems.extend(_section_problems(doc, facts))
     problems.extend(_option_problems(doc, facts, project))
     problems.extend(_change_problems(root, doc, facts, today))
     sentences = list(_sentences(doc, _claim_paths(facts)))
@@ -718,6 +737,12 @@ def _help_rules(project: _Project) -> list[Problem]:
     assert project.help_doc is not None
     problems = _unique([(h.name.lower(), project.help_doc.where((i, "name")), f"[{i}].name")
                         for i, h in enumerate(project.help)], "help line", "keep one entry for each")
+    groups: dict[str, list[int]] = {}
+    for i, line in enumerate(project.help):
+        groups.setdefault(line.group, []).append(i)
+    problems += [project.help_doc.problem((members[MAX_CLAIMS], "group"), f"the group '{group}' has {len(members)} "
+                                          f"entries, more than {MAX_CLAIMS}", "split it into smaller groups")
+                 for group, members in groups.items() if len(members) > MAX_CLAIMS]
     if not wanted and project.all_read:
         problems.append(project.help_doc.problem((), "no page shows these help lines",
                                                  "set more_help: true in a page's page: block, or delete the file"))
