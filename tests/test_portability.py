@@ -34,3 +34,14 @@ def test_the_comparison_notices_a_changed_page(built_site: Path, tmp_path: Path)
     result = compare_sites(built_site, copy)
     assert result.text_differs == ["causes/index.html"]
     assert result.only_in_first == ["faq/index.html"]
+
+
+def test_the_theme_overrides_use_only_what_minijinja_runs() -> None:
+    """Zensical renders templates with MiniJinja, whose values cannot be changed in place and whose
+    pages have no `file`: the overrides build nothing with .update() or .append() (the JSON-LD comes
+    ready in page.meta) and name pages by page.url. See the README's Architecture section."""
+    overrides = ROOT / "docs" / "overrides"
+    for template in sorted([*overrides.rglob("*.html"), *overrides.rglob("*.xml")]):
+        text = template.read_text(encoding="utf-8")
+        for construct in (".update(", ".append(", "page.file", "file.src_uri"):
+            assert construct not in text, f"{template.relative_to(ROOT)} uses {construct}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,20 @@ def test_the_engine_escapes_everything_it_shows(browser: Any, served_site: Calla
     shown = json.dumps(result)
     assert "<img" not in shown and "<script" not in shown and "<b>" not in shown
     assert "&lt;img" in shown and "<mark>cramp</mark>" in shown.lower()
+
+
+def test_the_search_partial_is_the_themes_own_but_for_the_dialogs_name() -> None:
+    """docs/overrides/partials/search.html copies the theme's file to name the search dialog. A theme
+    upgrade that changes the theme's file fails here, so the copy is brought up to date, not left behind."""
+    import material
+
+    def body(text: str) -> str:  # without the comment block at the top
+        return re.sub(r"\A\{#-.*?-#\}\n", "", text, count=1, flags=re.S)
+
+    theme = (Path(material.__file__).parent / "templates" / "partials" / "search.html").read_text(encoding="utf-8")
+    ours = (ROOT / "docs" / "overrides" / "partials" / "search.html").read_text(encoding="utf-8")
+    named = body(theme).replace('role="dialog">', 'role="dialog" aria-label="{{ lang.t(\'search\') }}">', 1)
+    assert body(ours) == named, "the theme's partials/search.html changed: copy it again and keep the aria-label"
 
 
 def test_the_site_ships_our_search_worker_not_the_themes(built_site: Path) -> None:

@@ -1,5 +1,5 @@
 """Serving a folder on 127.0.0.1: the build's link check reads the site this way (the tests and
-benchmarks use it too; their other loopback helpers are tests/harness.py)."""
+benchmarks use it too; the rest of their loopback code is tests/harness.py)."""
 
 from __future__ import annotations
 

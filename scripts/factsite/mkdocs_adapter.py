@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page
 
 from . import export, search_index
 from .problems import errors, report
-from .render import atom_feed, nav, publisher_section, render_site
+from .render import atom_feed, medical_web_page, nav, publisher_section, render_site
 from .validate import check
 
 _state: dict[str, Any] = {"command": "build", "pages": None, "nav": None, "site": None}
@@ -77,6 +77,14 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
                 raise PluginError(f"docs/about.md has lost its {marker} line, where the {part} section goes")
             markdown = markdown.replace(marker, publisher_section(_state["site"], part))
     return markdown
+
+
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    # A topic page's JSON-LD, for docs/overrides/main.html to print as it is.
+    if page.meta.get("reviewed"):
+        page.meta["json_ld"] = medical_web_page(page.meta, page.canonical_url, config.site_name, config.site_url,
+                                                config.theme["language"], config.extra.get("publisher"))
+    return context
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -287,6 +287,37 @@ def publisher_section(site: Site, part: str) -> str:
     return environment().get_template("_publisher.md.j2").render(
         part=part, publisher=site.publisher, reviewers=reviewed,
         reviewed_pages=[p for p in site.pages if p.facts.reviews], pages=site.pages)
+
+
+def medical_web_page(meta: Mapping[str, Any], url: str | None, site_name: str, site_url: str | None, language: str,
+                     publisher: Mapping[str, str] | None) -> dict[str, Any]:
+    """A topic page's schema.org MedicalWebPage (its JSON-LD), from the page's front matter and the site's
+    settings. Built here rather than in docs/overrides/main.html, which only prints it: a template that
+    assembles a dict with .update() does not run under MiniJinja (Zensical's template engine)."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": meta.get("title"),
+        "description": meta.get("description"),
+        "url": url,
+        "inLanguage": language,
+        "lastReviewed": meta.get("reviewed"),
+        "audience": {"@type": "PeopleAudience", "audienceType": "Patient"},
+        "about": {"@type": "MedicalCondition", "name": "Leg cramps",
+                  "alternateName": ["Muscle cramp", "Charley horse", "Nocturnal leg cramps"]},
+        "isPartOf": {"@type": "WebSite", "name": site_name, "url": site_url},
+    }
+    if meta.get("citations"):
+        data["citation"] = meta["citations"]
+    if meta.get("last_changed"):
+        data["dateModified"] = meta["last_changed"]
+    if meta.get("reviewed_by"):
+        data["reviewedBy"] = [{"@type": "Person", "name": r["name"], "jobTitle": r["profession"]}
+                              for r in meta["reviewed_by"]]
+    if publisher:
+        data["publisher"] = {"@type": "Organization" if publisher["kind"] == "organisation" else "Person",
+                             "name": publisher["name"]}
+    return data
 
 
 def nav(site: Site) -> list[dict[str, object]]:
