@@ -26,7 +26,7 @@ def test_check_passes_on_valid_content(project: Path, capsys: pytest.CaptureFixt
     assert main(["--root", str(project), "check"]) == 0
     out = capsys.readouterr().out
     assert "content/index.yml: reading grade" in out
-    assert "OK: 3 pages, 6 claims, 3 sources, every claim cited." in out
+    assert "OK: 3 pages, 9 claims, 3 sources, every claim cited." in out
 
 
 def test_uncited_claim_fails_check_with_one_located_line(project: Path) -> None:

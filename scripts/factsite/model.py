@@ -76,8 +76,10 @@ class Site:
         return next(s for s in signs.facts.signs if s.id == sign_id)
 
     def card_signs(self) -> list[Sign]:
+        """The card's warning signs, most urgent first."""
         assert self.card is not None
-        return [self.sign(s) for s in self.card.signs]
+        tiers = ["emergency", "urgent", "routine"]
+        return sorted((self.sign(s) for s in self.card.signs), key=lambda sign: tiers.index(sign.tier))
 
     def card_items(self) -> list[CardStep | Sign]:
         """The card's steps, then the warning signs it ends with."""
