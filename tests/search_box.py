@@ -22,6 +22,7 @@ from .harness import ROOT
 
 QUERIES = ROOT / "tests" / "search_queries.yml"
 HELDOUT = ROOT / "tests" / "search_queries_heldout.yml"
+FRESH = ROOT / "tests" / "search_queries_fresh.yml"  # a second tuning set, written from the pages' headings only
 HELDOUT_SEED = 15  # fixed once, before any tuning; changing it would leak the test half
 KEY_DELAY_MS = 40  # faster than most readers type, so the worker is kept busy with each new prefix
 
@@ -118,6 +119,15 @@ def load_heldout(path: Path = HELDOUT) -> list[Query]:
     if problems:
         raise ValueError(f"{path}:\n" + "\n".join(problems))
     return queries
+
+
+def load_fresh(path: Path = FRESH) -> list[Query]:
+    """The second tuning set: a list of {q, pages: [best page, other pages that answer it], voice, sign?}."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, list) or not all(isinstance(e, dict) and isinstance(e.get("q"), str)
+                                             and isinstance(e.get("pages"), list) and e["pages"] for e in data):
+        raise ValueError(f"{path}: expected a list of {{q: ..., pages: [...]}}")
+    return [Query(e["q"].strip(), e["pages"][0], tuple(e["pages"][1:])) for e in data]
 
 
 def heldout_split(queries: list[Query]) -> tuple[list[Query], list[Query]]:

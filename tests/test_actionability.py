@@ -54,7 +54,8 @@ def test_every_topic_page_leads_with_its_audience_and_main_message(built_site: P
 
 
 @pytest.mark.parametrize("slug", CARD_PAGES)
-def test_the_card_ends_with_its_signs_in_the_same_words_and_tiers_as_the_warning_page(built_site: Path, slug: str) -> None:
+def test_the_card_ends_with_its_signs_in_the_same_words_and_tiers_as_the_warning_page(
+        built_site: Path, slug: str) -> None:
     card = page_html(built_site, slug).select_one(".action-card")
     assert card is not None
     steps = card.select("ol > li")
