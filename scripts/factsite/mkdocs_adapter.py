@@ -27,7 +27,7 @@ from .validate import check
 _state: dict[str, Any] = {"command": "build", "pages": None, "nav": None, "site": None}
 # Where docs/about.md takes the sections generated from data/publisher.yml.
 MARKERS = {"<!-- publisher -->": "publisher", "<!-- report-channel -->": "reports",
-           "<!-- review-status -->": "review-status"}
+           "<!-- review-status -->": "review-status", "<!-- tools -->": "tools"}
 
 
 def on_startup(command: str, dirty: bool) -> None:

@@ -281,12 +281,12 @@ def atom_feed(site: Site, site_url: str, site_name: str) -> str:
 def publisher_section(site: Site, part: str) -> str:
     """A part of the about page: "publisher" (who publishes and pays for the guide, and who reviewed
     it), "reports" (where to send a report, and what happens to it), "review-status" (how many pages
-    a clinician has reviewed)."""
+    a clinician has reviewed), "tools" (the tools the site has)."""
     reviewed = sorted({(r.name, r.profession, r.registered_with, r.registration, r.register_url)
                        for p in site.pages for r in p.facts.reviews})
     return environment().get_template("_publisher.md.j2").render(
         part=part, publisher=site.publisher, reviewers=reviewed,
-        reviewed_pages=[p for p in site.pages if p.facts.reviews], pages=site.pages)
+        reviewed_pages=[p for p in site.pages if p.facts.reviews], pages=site.pages, tools=tool_links(site))
 
 
 def medical_web_page(meta: Mapping[str, Any], url: str | None, site_name: str, site_url: str | None, language: str,
