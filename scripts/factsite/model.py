@@ -89,9 +89,10 @@ class Site:
     def card_place(self, page: Page) -> Literal["top", "end"] | None:
         """Where a page shows the cramp card: under its main message if it asks for it, otherwise at the
         end as a tool to keep, except on pages that are tools themselves."""
-        if self.card is None or page.facts.page.tool:
+        wanted = page.facts.page.action_card
+        if self.card is None or wanted is False or (page.facts.page.tool and not wanted):
             return None
-        return "top" if page.facts.page.action_card else "end"
+        return "top" if wanted else "end"
 
     def cited(self, page: Page) -> list[Cites]:
         """Everything on a page that cites sources, in the order a reader meets it: the one answer
@@ -104,7 +105,8 @@ class Site:
         items += facts.summary
         if facts.page.figure:
             items.append(self.figures[facts.page.figure].entry)
-        items += facts.signs
+        tiers = ["emergency", "urgent", "routine"]
+        items += sorted(facts.signs, key=lambda sign: (tiers.index(sign.tier), sign.children))  # as the page lists them
         for section in facts.sections:
             items += [self.figures[f].entry for f in section.figures]
             items += section.claims

@@ -160,12 +160,26 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
         help_groups=help_groups(site),
         tools=tool_links(site),
     )
-    article = body.split("\n## Sources", 1)[0]
-    words = env.get_template("_words.md.j2").render(words=words_on_page(site, article))
+    words = env.get_template("_words.md.j2").render(groups=word_groups(words_on_page(site, article_text(body))))
     return _with_glossary(body.replace(WORDS_MARKER, words, 1), site, env)
 
 
 WORDS_MARKER = "<!-- words on this page -->\n"
+
+
+def article_text(body: str) -> str:
+    """What a reader reads on a rendered page: no front matter, no citation labels, no Sources list."""
+    text = body.split("\n---\n", 1)[-1].split("\n## Sources", 1)[0]
+    return re.sub(r'<sup class="cite">.*?</sup>', "", text)
+
+
+def word_groups(words: list[GlossaryEntry], size: int = 7) -> list[tuple[str, list[GlossaryEntry]]]:
+    """The words in alphabetical runs of at most `size`, each named by its first and last letters."""
+    ordered = sorted(words, key=lambda w: w.term.lower())
+    runs = [ordered[i:i + size] for i in range(0, len(ordered), size)]
+    if len(runs) == 1:
+        return [("", runs[0])]
+    return [(f"{run[0].term[0].upper()} to {run[-1].term[0].upper()}", run) for run in runs]
 
 
 def words_on_page(site: Site, article: str) -> list[GlossaryEntry]:

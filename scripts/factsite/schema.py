@@ -217,6 +217,7 @@ class Sign(Strict):
     meaning: LongText = Field(description="What it may mean, and what to do.")
     why: Slug | None = Field(None, description="The anchor of the section on this page that explains the tier "
                              "chosen, where health services disagree.")
+    children: bool = Field(False, description="A sign in a child: listed in its tier under Signs in children.")
     sources: SourceIds = Field(description="Ids from data/sources.yml that back the sign and its tier.")
 
 
@@ -236,8 +237,9 @@ class PageMeta(Strict):
                                       "page.")
     figure: Slug | None = Field(None, description="A drawing from data/figures.yml that shows the main message, "
                                 "placed under it.")
-    action_card: bool = Field(False, description='Show the "Cramp right now?" card (data/cramp-card.yml) under the '
-                              "main message.")
+    action_card: bool | None = Field(None, description='true: show the "Cramp right now?" card (data/cramp-card.yml) '
+                                     "under the main message; false: not at all; left out: at the end of the page, as "
+                                     "a card to keep (tool pages do without).")
     tool: Literal["diary", "checklist"] | None = Field(None, description="The page is a tool, listed on every page: "
                                                        "diary (the cramp diary's form and blank table after the "
                                                        "sections) or checklist (a print button at the top).")

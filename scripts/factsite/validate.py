@@ -705,9 +705,11 @@ def _card_rules(project: _Project, signs: set[str] | None) -> list[Problem]:
                                      "add data/cramp-card.yml, or remove action_card") for page_doc, at in wanted]
         return []
     problems = []
-    if not wanted and project.all_read:
+    shown = [facts for _, facts in project.pages
+             if facts.page.action_card or (facts.page.action_card is None and not facts.page.tool)]
+    if not shown and project.all_read:
         problems.append(doc.problem((), "no page shows the cramp card",
-                                    "set action_card: true in a page's page: block, or delete the file"))
+                                    "leave out action_card, or set it to true, on a page, or delete the file"))
     for i, step in enumerate(card.steps):
         if step.about:
             problems.extend(_label_problems(doc, ("steps", i), step, project.known_evidence,
