@@ -87,15 +87,16 @@ class Result:
 
 
 @contextmanager
-def nginx(site: Path, workdir: Path) -> Iterator[str]:
-    """nginx on a free loopback port with deploy/nginx.conf, the access log off; yields its base URL."""
+def nginx(site: Path, workdir: Path, script: Path = RUN_NGINX, access_log: Path | None = None) -> Iterator[str]:
+    """nginx on a free loopback port with deploy/nginx.conf (or the one beside `script`), the access log off
+    unless a file is given; yields its base URL."""
     port = free_port()
     prefix = workdir / "nginx"
     log = workdir / "nginx.stderr"
     with log.open("w", encoding="utf-8") as stderr:
-        process = subprocess.Popen(["sh", str(RUN_NGINX), str(site), f"127.0.0.1:{port}", str(prefix)],
+        process = subprocess.Popen(["sh", str(script), str(site), f"127.0.0.1:{port}", str(prefix)],
                                    stdout=subprocess.DEVNULL, stderr=stderr,
-                                   env={**os.environ, "NGINX": NGINX, "ACCESS_LOG": "off"})
+                                   env={**os.environ, "NGINX": NGINX, "ACCESS_LOG": str(access_log or "off")})
     try:
         deadline = time.monotonic() + 10
         while True:

@@ -62,9 +62,9 @@ def all_pages(site: Path) -> list[Path]:
 
 
 def site_paths(site: Path) -> list[str]:
-    """Every built HTML page as a URL path, plus the 404 page."""
+    """Every built HTML page as a URL path, plus the 404 page and the offline page."""
     paths = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
-    return ["/" if p == "." else f"/{p}/" for p in paths] + ["/404.html"]
+    return ["/" if p == "." else f"/{p}/" for p in paths] + ["/404.html", "/offline.html"]
 
 
 def headers_block(text: str) -> dict[str, str]:

@@ -106,7 +106,8 @@ def test_the_palette_follows_the_device_without_the_themes_script(
         browser: Any, served_site: Callable[[str], str]) -> None:
     """Dark phones get the dark palette from the first paint, not once the theme's bundle has run,
     and a page that is open follows a change of the device's setting."""
-    context = browser.new_context(color_scheme="dark", viewport=VIEWPORTS["phone"])
+    # Service workers blocked: request routing never sees what a worker answers.
+    context = browser.new_context(color_scheme="dark", viewport=VIEWPORTS["phone"], service_workers="block")
     try:
         context.route("**/assets/javascripts/bundle.*", lambda route: route.abort())
         page = context.new_page()

@@ -38,7 +38,8 @@ ICONS = [
     {"src": "assets/icons/maskable-512.png", "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
 ]
 
-# What the worker does not keep, each for a reason; everything else the build wrote, it keeps.
+# What the worker does not keep, each for a reason; everything else the build wrote, it keeps (the
+# sitemap too: the theme's script reads it on every page).
 SKIPPED_SUFFIXES = {
     ".gz": "a compressed copy for the server; browsers get the file itself",
     ".br": "a compressed copy for the server; browsers get the file itself",
@@ -50,7 +51,6 @@ SKIPPED_FILES = {
     "404.html": "served by the server for a missing address; offline, the offline page answers",
     "_headers": "for the host, not for browsers",
     "_nginx-headers.conf": "for the host, not for browsers",
-    "sitemap.xml": "for search engines",
     "feed.xml": "for feed readers, which do not go through the worker",
 }
 SKIPPED_FOLDERS = {
@@ -113,9 +113,6 @@ def write_service_worker(site: Path) -> int:
     Run after every other change to the built files (their hashes are in it), before compressing.
     """
     files = precache_list(site)
-    for needed in ("./", f"./{WARNING_PAGE}/", f"./{OFFLINE_PAGE}"):
-        if needed not in files:
-            raise RuntimeError(f"{needed} is not in the build, so the worker could not keep it")
     (site / WORKER).write_text(service_worker(files), encoding="utf-8")
     return len(files)
 
