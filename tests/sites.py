@@ -15,9 +15,10 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-# Written by factsite's post-build step, not by the site engine: left out of the comparison.
+# Written by factsite's post-build step, not by the site engine: left out of the comparison. (sw.js holds the
+# hash of every page, and the engines' pages differ in their generator line.)
 POSTBUILD_SUFFIXES = (".gz", ".br")
-POSTBUILD_FILES = {"_headers", "_nginx-headers.conf"}
+POSTBUILD_FILES = {"_headers", "_nginx-headers.conf", "sw.js"}
 
 
 def page_files(site: Path) -> list[Path]:

@@ -61,7 +61,7 @@ def test_no_axe_violations_on_any_page_in_either_palette_at_either_size(
             context = browser.new_context(color_scheme=scheme, viewport=viewport)
             context.add_init_script(path=str(AXE_JS))
             tabs[(scheme, size)] = (context, context.new_page())
-    paths = [*page_paths(built_site), "/404.html"]
+    paths = [*page_paths(built_site), "/404.html", "/offline.html"]
     assert len(paths) >= 17
     found: list[str] = []
     try:
@@ -106,7 +106,8 @@ def test_the_palette_follows_the_device_without_the_themes_script(
         browser: Any, served_site: Callable[[str], str]) -> None:
     """Dark phones get the dark palette from the first paint, not once the theme's bundle has run,
     and a page that is open follows a change of the device's setting."""
-    context = browser.new_context(color_scheme="dark", viewport=VIEWPORTS["phone"])
+    # Service workers blocked: request routing never sees what a worker answers.
+    context = browser.new_context(color_scheme="dark", viewport=VIEWPORTS["phone"], service_workers="block")
     try:
         context.route("**/assets/javascripts/bundle.*", lambda route: route.abort())
         page = context.new_page()

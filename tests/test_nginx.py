@@ -165,8 +165,9 @@ def test_hashed_assets_are_the_only_long_cached_files_for_static_hosts(built_sit
     rules = [line for line in text.splitlines() if line.startswith("/")]
     assert rules[0] == "/*"
     assert "Cache-Control" not in headers_block(text), "hosts join repeated headers; /* must not set it"
-    long_cached = rules[1:]
+    long_cached, worker = rules[1:-1], rules[-1]
     assert long_cached == postbuild.hashed_assets(built_site)
+    assert worker == "/sw.js" and "/sw.js\n  Cache-Control: no-cache\n" in text, "asked for on every visit"
     assert any(p.endswith(".js") for p in long_cached) and any(p.endswith(".css") for p in long_cached)
     for path in long_cached:
         assert (built_site / path.lstrip("/")).is_file()
@@ -215,7 +216,7 @@ def test_postbuild_hashes_the_scripts_a_browser_runs_and_is_repeatable(tmp_path:
     site = small_site(tmp_path / "one")
     summary = postbuild.run(site, project)
     assert postbuild.inline_script_hashes(site) == sorted({sha('var x = "<b>";'), sha("\nlet y = 1 &amp;&amp; 2;\n")})
-    assert summary.script_hashes == 2 and summary.compressed == 3
+    assert summary.script_hashes == 2 and summary.compressed == 4  # the two pages, the stylesheet, sw.js
     assert not (site / "logo.png.gz").exists()
     headers = (site / "_headers").read_text(encoding="utf-8")
     assert "/a/style.1234abcd.min.css\n  Cache-Control: public, max-age=31536000, immutable" in headers
@@ -294,6 +295,20 @@ def test_cache_lifetimes(nginx: Served) -> None:
     hashed = postbuild.hashed_assets(nginx.site)[0]
     part = nginx.get(hashed, headers={"Range": "bytes=0-9"})
     assert part.status == 206 and part.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_the_service_worker_is_checked_on_every_visit_and_the_manifest_has_its_type(nginx: Served) -> None:
+    worker = nginx.get("/sw.js", "gzip, deflate, br")
+    assert worker.status == 200 and worker.headers["cache-control"] == "no-cache"
+    assert worker.headers["content-type"].startswith("application/javascript")
+    assert worker.headers.get("content-encoding") == ("br" if BROTLI_MODULE.exists() else "gzip")
+    unchanged = nginx.get("/sw.js", headers={"If-None-Match": nginx.get("/sw.js").headers["etag"]})
+    assert unchanged.status == 304 and unchanged.headers["cache-control"] == "no-cache"
+    manifest = nginx.get("/manifest.webmanifest")
+    assert manifest.status == 200 and manifest.headers["content-type"] == "application/manifest+json; charset=utf-8"
+    assert manifest.headers["cache-control"] == "public, max-age=300"
+    for name, value in expected_headers(nginx.site).items():
+        assert manifest.headers.get(name.lower()) == value, name
 
 
 def test_errors_and_redirects_are_never_stored(nginx: Served) -> None:
@@ -595,3 +610,29 @@ def test_the_404_page_renders_under_the_policy(browser: Any, nginx: Served) -> N
         assert console_problems(messages) == []
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_the_service_worker_keeps_the_site_under_the_policy_and_serves_it_offline(browser: Any,
+                                                                                 nginx: Served) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+    page.add_init_script(WATCH_VIOLATIONS)
+    try:
+        page.goto(nginx.url("/causes/"))
+        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+        assert page.evaluate("() => caches.keys()"), "the worker kept nothing"
+        context.set_offline(True)
+        for path in ["/faq/", "/when-to-see-a-doctor/", "/no/such/page/"]:
+            response = page.goto(nginx.url(path))
+            assert response is not None and response.status == 200, path
+            assert "content-security-policy" in response.headers, f"{path}: kept without its headers"
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("window.__violations") == [], path
+        assert page.locator("h1").inner_text() == "You are offline"
+        assert console_problems(messages) == []
+    finally:
+        context.close()

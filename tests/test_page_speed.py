@@ -10,7 +10,7 @@ from .sites import page_files
 
 
 def test_no_external_script_holds_back_the_first_paint(built_site: Path) -> None:
-    pages = [*page_files(built_site), built_site / "404.html"]
+    pages = [*page_files(built_site), built_site / "404.html", built_site / "offline.html"]
     bundles = 0
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")

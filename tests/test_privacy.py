@@ -56,7 +56,7 @@ def foreign_requests(browser: Any, base: str, paths: list[str], search: str | No
 
 
 def test_no_page_contacts_another_host(browser: Any, built_site: Path, served_site: Callable[[str], str]) -> None:
-    paths = [*page_paths(built_site), "/404.html"]
+    paths = [*page_paths(built_site), "/404.html", "/offline.html"]
     assert foreign_requests(browser, served_site("/"), paths, search="cramp") == []
 
 

@@ -13,15 +13,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import export, search_index
+from . import export, offline, search_index
 from .problems import errors, report
-from .render import atom_feed, medical_web_page, nav, publisher_section, render_site
+from .render import atom_feed, labels, medical_web_page, nav, publisher_section, render_site
 from .validate import check
 
 _state: dict[str, Any] = {"command": "build", "pages": None, "nav": None, "site": None}
@@ -54,6 +55,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     publisher = _state["site"].publisher
     # For the theme's footer and the JSON-LD; None makes the footer show the preview notice.
     config.extra["publisher"] = {"name": publisher.name, "kind": publisher.kind} if publisher else None
+    # For docs/overrides/offline.html. Like the 404 page, it can be shown at any address, so its links
+    # start from the site's root path (MkDocs' rule for error pages), not from where it is.
+    config.extra["offline"] = {**offline.offline_page_facts(_state["site"], labels()),
+                               "root": urlsplit(config.site_url or "/").path}
     return config
 
 
@@ -67,6 +72,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # Open data for anyone who republishes the facts with their citations.
     files.append(File.generated(config, f"{export.FOLDER}/content.json", content=export.content_json(site)))
     files.append(File.generated(config, f"{export.FOLDER}/schema.json", content=export.schema_json()))
+    # So a phone can put the guide on its home screen (the service worker is written after the build).
+    files.append(File.generated(config, offline.MANIFEST, content=offline.manifest(
+        config.site_name, config.site_description or "", config.theme["language"])))
     return files
 
 

@@ -106,7 +106,8 @@ class Site:
         if facts.page.figure:
             items.append(self.figures[facts.page.figure].entry)
         tiers = ["emergency", "urgent", "routine"]
-        items += sorted(facts.signs, key=lambda sign: (tiers.index(sign.tier), sign.children))  # as the page lists them
+        signs = sorted(facts.signs, key=lambda sign: (tiers.index(sign.tier), sign.children))  # as the page lists them
+        items += signs
         for section in facts.sections:
             items += [self.figures[f].entry for f in section.figures]
             items += section.claims

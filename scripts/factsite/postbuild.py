@@ -8,10 +8,16 @@ Runs on the freshly built folder (cmd_build's staging folder, before it replaces
    X-Frame-Options. They are written twice, with the same names and values:
    `_headers` (the format Netlify and Cloudflare Pages read) and `_nginx-headers.conf` (an nginx
    include, used by deploy/nginx.conf).
-2. Precompressed copies: `FILE.gz` (gzip -9) and `FILE.br` (brotli quality 11) next to every
+2. The theme's stylesheets cut down to the rules this build's pages can use, under new hashed
+   names (factsite/theme_css.py).
+3. The service worker, `sw.js`: every file the pages can use, by the hash of its content, so the
+   site works with no connection after one visit (factsite/offline.py). Written after every other
+   change to the built files, and served with `Cache-Control: no-cache` so a new build reaches
+   readers at once.
+4. Precompressed copies: `FILE.gz` (gzip -9) and `FILE.br` (brotli quality 11) next to every
    text asset, for nginx's gzip_static/brotli_static and for hosts that serve precompressed files.
 
-Before either, every page is checked for live markup that no template wrote: an inline script
+Before any of these, every page is checked for live markup that no template wrote: an inline script
 that is not one of the templates' own, an event-handler attribute, a javascript: address, a
 <meta http-equiv>, a frame or an embedded object. Hashing every inline script found would let a
 script smuggled in through content run under the policy; instead the build fails and names it.
@@ -36,6 +42,8 @@ from pathlib import Path
 
 import brotli
 
+from . import offline, theme_css
+
 HEADERS_FILE = "_headers"
 NGINX_INCLUDE = "_nginx-headers.conf"
 GENERATED = (HEADERS_FILE, NGINX_INCLUDE)
@@ -48,6 +56,8 @@ TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".tx
 # build gives a new name, so a browser may keep them for a year without asking again.
 HASHED_ASSET = re.compile(r"\.[0-9a-f]{8}\.min\.(?:js|css)(?:\.map)?$")
 LONG_CACHE = "public, max-age=31536000, immutable"
+# The service worker: browsers ask the server for it again on every visit, so a new build is found.
+NO_CACHE = "no-cache"
 
 # Script types a browser runs (the HTML standard's JavaScript MIME types, "module", or no type).
 # Other types are data blocks (Material's application/json config, schema.org JSON-LD): never run,
@@ -278,6 +288,7 @@ def headers_file(headers: list[tuple[str, str]], long_cached: list[str]) -> str:
     lines += [f"  {name}: {value}" for name, value in headers]
     for path in long_cached:
         lines += [path, f"  Cache-Control: {LONG_CACHE}"]
+    lines += [f"/{offline.WORKER}", f"  Cache-Control: {NO_CACHE}"]
     return "\n".join(lines) + "\n"
 
 
@@ -313,6 +324,9 @@ class Summary:
     raw_bytes: int
     gzip_bytes: int
     brotli_bytes: int
+    theme_css_before: int = 0  # bytes of the theme's stylesheets as shipped
+    theme_css_after: int = 0  # and as this build's pages need them
+    offline_files: int = 0  # files the service worker keeps
 
 
 def _compress_one(path: Path) -> tuple[int, int, int]:
@@ -351,15 +365,21 @@ def run(site: Path, project: Path) -> Summary:
     hashes = _hashes(pages)
     if not hashes:
         raise RuntimeError(f"{site}: no inline script found; the theme changed, check the Content-Security-Policy")
+    trimmed = theme_css.trim_theme_stylesheets(site)  # renames files: before the headers list them
+    kept = offline.write_service_worker(site)  # hashes every file: after every other change to them
     headers = security_headers(hashes)
     (site / HEADERS_FILE).write_text(headers_file(headers, hashed_assets(site)), encoding="utf-8")
     (site / NGINX_INCLUDE).write_text(nginx_include(headers), encoding="utf-8")
     files, raw, gz, br = precompress(site)
-    return Summary(len(hashes), files, raw, gz, br)
+    return Summary(len(hashes), files, raw, gz, br, sum(t.before for t in trimmed), sum(t.after for t in trimmed),
+                   kept)
 
 
 def describe(summary: Summary) -> str:
-    return (f"{summary.script_hashes} inline-script hashes in the CSP; {summary.compressed} text files "
+    trimmed = (f"theme stylesheets {summary.theme_css_before:,} B -> {summary.theme_css_after:,} B; "
+               if summary.theme_css_before else "")
+    return (f"{summary.script_hashes} inline-script hashes in the CSP; {trimmed}service worker keeps "
+            f"{summary.offline_files} files; {summary.compressed} text files "
             f"precompressed: {summary.raw_bytes:,} B -> gzip {summary.gzip_bytes:,} B, "
             f"brotli {summary.brotli_bytes:,} B")
 

@@ -113,6 +113,13 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def labels() -> dict[str, Any]:
+    """The reader-facing wording of the closed lists (templates/_labels.md.j2), for pages made elsewhere."""
+    module = environment().get_template("_labels.md.j2").module
+    return {name: getattr(module, name) for name in ("EVIDENCE", "RECOMMENDATION", "TIER_HEADING", "TIER_NOTE",
+                                                      "TIER_SHORT", "TIERS")}
+
+
 class Citations:
     """Numbers a page's sources in the order they are first cited."""
 
