@@ -151,7 +151,7 @@ def test_each_page_shows_its_last_change_with_the_full_list_one_tap_away(preview
     page = soup(preview_site, "causes")
     details = page.select_one("details.page-changes")
     assert details is not None and details.summary is not None
-    assert details.summary.get_text(strip=True) == "Last changed 22 November 2026: First published."
+    assert details.summary.get_text(strip=True) == "Last changed 22 November 2026"  # what changed: one tap away
     assert [li.get_text(" ", strip=True) for li in details.select("li")] == ["22 November 2026 : First published."]
     assert json_ld(page)["dateModified"] == "2026-11-22"
 

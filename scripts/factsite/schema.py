@@ -217,7 +217,7 @@ class Sign(Strict):
     meaning: LongText = Field(description="What it may mean, and what to do.")
     why: Slug | None = Field(None, description="The anchor of the section on this page that explains the tier "
                              "chosen, where health services disagree.")
-    children: bool = Field(False, description="A sign in a child: listed in its tier under Signs in children.")
+    children: bool = Field(False, description="A sign in a child: listed under its tier's heading for children.")
     sources: SourceIds = Field(description="Ids from data/sources.yml that back the sign and its tier.")
 
 

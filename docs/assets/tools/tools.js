@@ -58,6 +58,7 @@
       fields.forEach(function (name) { row.insertCell().textContent = entry[name] || ""; });
     });
     table.hidden = entries.length === 0;
+    table.parentNode.hidden = table.hidden;  // its scroll box, focusable for keyboard scrolling, goes too
     root.querySelectorAll("[data-diary-print], [data-diary-export], [data-diary-clear]").forEach(function (b) {
       b.disabled = entries.length === 0;
     });
