@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -413,6 +413,37 @@ class _Project:
                 yield self.card_doc, ("steps", i), step
 
 
+def _read_pages(content: Path, docs_pages: set[str], parse: Callable[[Path, Any], tuple[Document | None, Any]],
+                rel: Callable[[Path], str], problems: list[Problem], refused: set[Path],
+                pages: list[tuple[Document, FactFile]]) -> bool:
+    """Parse every fact file in content/ into `pages`; False if any could not be read."""
+    all_read = True
+    for path in sorted(content.iterdir()) if content.is_dir() and content not in refused else []:
+        if path.name.startswith((".", "_")):
+            continue
+        if path in refused:
+            all_read = False
+            continue
+        if path.suffix != ".yml" or not path.is_file():
+            problems.append(Problem(Location(rel(path), 1, 1), "", "no page uses this file",
+                                    "content/ holds only .yml fact files; move or delete it"))
+            continue
+        misnamed = _page_file_problem(path, rel(path))
+        if misnamed is None and path.stem in docs_pages:
+            misnamed = Problem(Location(rel(path), 1, 1), "", f"docs/{path.stem}.md is already a page of that name",
+                               "give the file another name")
+        if misnamed:
+            problems.append(misnamed)
+            all_read = False
+            continue
+        doc, facts = parse(path, FactFile)
+        if doc is not None and facts is not None:
+            pages.append((doc, facts))
+        else:
+            all_read = False
+    return all_read
+
+
 def _read(root: Path, site_url: str | None, problems: list[Problem], refused: set[Path]) -> _Project:
     """Load and parse every data and content file, adding their problems to `problems`."""
     content, data = root / "content", root / "data"
@@ -439,18 +470,19 @@ def _read(root: Path, site_url: str | None, problems: list[Problem], refused: se
                                 "create data/sources.yml; content/_example.yml explains sources"))
     else:
         project.sources_doc, project.sources = parse(sources_path, SourceList)
-    glossary_path, evidence_path = data / "glossary.yml", data / "evidence.yml"
-    project.glossary_doc, project.glossary = parse(glossary_path, Glossary) if glossary_path.is_file() else (None, [])
-    project.evidence_doc, project.evidence = (parse(evidence_path, EvidenceList) if evidence_path.is_file()
-                                              else (None, []))
-    vocabulary_path = data / "vocabulary.yml"
-    project.vocabulary_doc, project.vocabulary = (parse(vocabulary_path, Vocabulary) if vocabulary_path.is_file()
-                                                  else (None, []))
-    figures_path, card_path, help_path = data / "figures.yml", data / "cramp-card.yml", data / "help.yml"
-    project.figures_doc, project.figures = parse(figures_path, Figures) if figures_path.is_file() else (None, [])
+    def optional(name: str, schema: Any) -> tuple[Document | None, Any]:
+        """A data file the site can do without: read it if it is there, else an empty list."""
+        path = data / name
+        return parse(path, schema) if path.is_file() else (None, [])
+
+    project.glossary_doc, project.glossary = optional("glossary.yml", Glossary)
+    project.evidence_doc, project.evidence = optional("evidence.yml", EvidenceList)
+    project.vocabulary_doc, project.vocabulary = optional("vocabulary.yml", Vocabulary)
+    project.figures_doc, project.figures = optional("figures.yml", Figures)
+    project.help_doc, project.help = optional("help.yml", HelpLines)
+    card_path = data / "cramp-card.yml"
     if card_path.is_file():
         project.card_doc, project.card = parse(card_path, ActionCard)
-    project.help_doc, project.help = parse(help_path, HelpLines) if help_path.is_file() else (None, [])
     publisher_path = data / "publisher.yml"
     if publisher_path.is_file() or publisher_path in refused:
         project.publisher = parse(publisher_path, Publisher)[1]
@@ -462,29 +494,7 @@ def _read(root: Path, site_url: str | None, problems: list[Problem], refused: se
     project.all_read = (project.glossary is not None and project.evidence is not None
                         and project.figures is not None and project.help is not None
                         and (project.card is not None or not card_path.is_file()))
-    for path in sorted(content.iterdir()) if content.is_dir() and content not in refused else []:
-        if path.name.startswith((".", "_")):
-            continue
-        if path in refused:
-            project.all_read = False
-            continue
-        if path.suffix != ".yml" or not path.is_file():
-            problems.append(Problem(Location(rel(path), 1, 1), "", "no page uses this file",
-                                    "content/ holds only .yml fact files; move or delete it"))
-            continue
-        misnamed = _page_file_problem(path, rel(path))
-        if misnamed is None and path.stem in docs_pages:
-            misnamed = Problem(Location(rel(path), 1, 1), "", f"docs/{path.stem}.md is already a page of that name",
-                               "give the file another name")
-        if misnamed:
-            problems.append(misnamed)
-            project.all_read = False
-            continue
-        doc, facts = parse(path, FactFile)
-        if doc is not None and facts is not None:
-            project.pages.append((doc, facts))
-        else:
-            project.all_read = False
+    project.all_read &= _read_pages(content, docs_pages, parse, rel, problems, refused, project.pages)
     if not project.pages and not errors(problems):
         problems.append(Problem(Location("content", 1, 1), "", "there are no fact files",
                                 "add content/<slug>.yml; copy content/_example.yml"))
