@@ -53,6 +53,22 @@ class Drawing:
     svg: str  # one line of SVG markup, with the alt text as its accessible name
 
 
+def listed_signs(signs: list[Sign]) -> list[Sign]:
+    """Signs in the order the warning-signs page lists them (templates/_signs.md.j2): by tier, adults then
+    children, the signs without a group, then each group in the order it first appears."""
+    tiers = ["emergency", "urgent", "routine"]
+    first_seen: dict[tuple[str, bool, str], int] = {}
+    for i, sign in enumerate(signs):
+        if sign.group is not None:
+            first_seen.setdefault((sign.tier, sign.children, sign.group), i)
+
+    def place(sign: Sign) -> tuple[int, bool, int]:
+        group = -1 if sign.group is None else first_seen[(sign.tier, sign.children, sign.group)]
+        return tiers.index(sign.tier), sign.children, group
+
+    return sorted(signs, key=place)
+
+
 @dataclass
 class Site:
     """Everything the renderer needs, all checked."""
@@ -105,9 +121,7 @@ class Site:
         items += facts.summary
         if facts.page.figure:
             items.append(self.figures[facts.page.figure].entry)
-        tiers = ["emergency", "urgent", "routine"]
-        signs = sorted(facts.signs, key=lambda sign: (tiers.index(sign.tier), sign.children))  # as the page lists them
-        items += signs
+        items += listed_signs(facts.signs)
         for section in facts.sections:
             items += [self.figures[f].entry for f in section.figures]
             items += section.claims

@@ -218,6 +218,8 @@ class Sign(Strict):
     why: Slug | None = Field(None, description="The anchor of the section on this page that explains the tier "
                              "chosen, where health services disagree.")
     children: bool = Field(False, description="A sign in a child: listed under its tier's heading for children.")
+    group: ThemeText | None = Field(None, description="A short heading for signs of one kind, where a tier lists "
+                                    "more than 7 signs for adults (or for children): at most 7 in a group.")
     sources: SourceIds = Field(description="Ids from data/sources.yml that back the sign and its tier.")
 
 

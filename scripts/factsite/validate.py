@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import urlsplit
 
 from pydantic import TypeAdapter, ValidationError
@@ -43,6 +43,7 @@ from .schema import (
     Publisher,
     Source,
     SourceList,
+    Tier,
     Vocabulary,
 )
 
@@ -206,6 +207,32 @@ def _section_problems(doc: Document, facts: FactFile) -> list[Problem]:
                                         "but does not say what the section tells the reader",
                                         "use three words or more, e.g. 'Medicines that can cause cramps', or a "
                                         "question a reader would ask"))
+    return problems
+
+
+def _sign_group_problems(doc: Document, facts: FactFile) -> list[Problem]:
+    """A tier's list of signs (for adults, or for children) a reader can scan: more than 7 go in named groups
+    of at most 7."""
+    problems: list[Problem] = []
+    for tier in get_args(Tier):
+        for children in (False, True):
+            listed = [(i, s) for i, s in enumerate(facts.signs) if s.tier == tier and s.children == children]
+            who = "children" if children else "adults"
+            ungrouped = [i for i, s in listed if s.group is None]
+            if len(listed) > MAX_CLAIMS and ungrouped:
+                problems.append(doc.problem(("signs", ungrouped[0]), f"the {tier} tier lists {len(listed)} signs "
+                                            f"for {who}, more than {MAX_CLAIMS} in one run, and {len(ungrouped)} "
+                                            "have no group",
+                                            "give each a group: a short heading for signs of one kind, at most "
+                                            f"{MAX_CLAIMS} in a group"))
+            groups: dict[str, list[int]] = {}
+            for i, s in listed:
+                if s.group is not None:
+                    groups.setdefault(s.group, []).append(i)
+            problems.extend(doc.problem(("signs", ids[MAX_CLAIMS], "group"), f"the group '{group}' holds "
+                                        f"{len(ids)} {tier} signs for {who}, more than {MAX_CLAIMS}",
+                                        "split it into two groups")
+                            for group, ids in groups.items() if len(ids) > MAX_CLAIMS)
     return problems
 
 
@@ -511,6 +538,7 @@ def _page_rules(root: Path, doc: Document, facts: FactFile, project: _Project, t
     problems.extend(_why_problems(doc, facts))
     problems.extend(_main_problems(doc, facts))
     problems.extend(_section_problems(doc, facts))
+    problems.extend(_sign_group_problems(doc, facts))
     problems.extend(_option_problems(doc, facts, project))
     problems.extend(_change_problems(root, doc, facts, today))
     sentences = list(_sentences(doc, _claim_paths(facts)))
