@@ -332,7 +332,9 @@ def main(argv: list[str] | None = None) -> int:
             after_url, before_url = after_served.url(""), before_served.url("")
             servers = {"before": Server(base_site, before_url, work / "before.log"),
                        "after": Server(site, after_url, work / "after.log")}
-            visits = {label: measure(browser, server, paths) for label, server in servers.items()}
+            # A page the baseline did not have yet (a new tool page, say) is measured on this build only.
+            visits = {label: measure(browser, server, [p for p in paths if file_for(server.site, p).is_file()])
+                      for label, server in servers.items()}
             for label, server in servers.items():
                 for visit in visits[label]:
                     repeat(visit, server, "at once")
@@ -358,20 +360,25 @@ def main(argv: list[str] | None = None) -> int:
                   "| brotli after | first visit on the wire after (with the offline copy) | minimal page gzip |",
                   "|---|---|---|---|---|---|---|---|---|---|"]
     for p in paths:
-        b, a = before[p].first, after[p].first
+        old, a = before.get(p), after[p].first
+        b = old.first if old else None
         k = a.by_kind
         other = k["search index"] + k["font/image"] + k["other"]
         first_rows.append(
-            f"| `{p}` | {b.requests} → {a.requests} | {kb(k['html'])} | {kb(k['css'])} | {kb(k['js'])} | {kb(other)} "
-            f"| {kb(b.gz)} → **{kb(a.gz)}** | {kb(a.br)} | {kb(a.wire)} | {kb(minimal[p])} |")
+            f"| `{p}` | {b.requests if b else 'new'} → {a.requests} | {kb(k['html'])} | {kb(k['css'])} | {kb(k['js'])} "
+            f"| {kb(other)} | {kb(b.gz) if b else 'new'} → **{kb(a.gz)}** | {kb(a.br)} | {kb(a.wire)} "
+            f"| {kb(minimal[p])} |")
     repeat_rows = ["| page | " + " | ".join(f"{w}: before → after" for w in WHEN) + " |",
                    "|---|" + "---|" * len(WHEN)]
     for p in paths:
-        cells = [f"{kb(before[p].repeat.get(w))} → **{kb(after[p].repeat.get(w))}**" for w in WHEN]
+        cells = [f"{kb(before[p].repeat.get(w)) if p in before else 'new'} → **{kb(after[p].repeat.get(w))}**"
+                 for w in WHEN]
         repeat_rows.append(f"| `{p}` | " + " | ".join(cells) + " |")
 
     worst_first = max(after.values(), key=lambda v: v.first.gz)
     first_ok = worst_first.first.gz <= TARGET_FIRST_GZIP
+    worst_before = (f"{kb(before[worst_first.path].first.gz)} KB" if worst_first.path in before
+                    else "it is a new page")
     measured = [w for w in WHEN if all(after[p].repeat.get(w) is not None for p in paths)]
     worst_repeat = {w: max(after[p].repeat[w] or 0 for p in paths) for w in measured}
     realistic = "next day" if "next day" in measured else "at once"
@@ -389,7 +396,7 @@ by nginx with `deploy/nginx.conf`. Debian Chromium at 360×640, one fresh browse
 **First view** (what the page asks for until the network is quiet, each file compressed here with gzip -9, as the
 figures before measured it). Target ≤ 70 KB gzip on every page: **{'met' if first_ok else 'NOT met'}** (heaviest
 `{worst_first.path}`: {kb(worst_first.first.gz)} KB gzip, {kb(worst_first.first.br)} KB brotli,
-{worst_first.first.requests} requests; before {kb(before[worst_first.path].first.gz)} KB). After the page has
+{worst_first.first.requests} requests; before {worst_before}). After the page has
 loaded, the service worker keeps the whole site ({kept} files) for offline reading: the first visit then costs
 {kb(min(first_visit))} to {kb(max(first_visit))} KB on the wire in all (brotli, headers included), once per build;
 a later build fetches only the files that changed. Requests to other hosts: {foreign_text}.
