@@ -96,6 +96,24 @@ def test_a_signs_reason_for_its_tier_is_one_tap_away(tmp_path: Path) -> None:
     assert "## Why we say today { #why-today }" in page
 
 
+def test_a_blank_table_has_its_caption_a_heading_per_column_and_the_rows_asked_for(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
+    causes = tmp_path / "content" / "causes.yml"
+    causes.write_text(causes.read_text().replace(
+        "        sources: [nhs-leg-cramps]\n",
+        "        sources: [nhs-leg-cramps]\n    table:\n      caption: My medicines\n"
+        "      columns: [Medicine or supplement, \"Cramps since?\"]\n      rows: 4\n", 1))
+    site = check(tmp_path).site
+    assert site is not None
+    page = render_site(site)["causes.md"]
+    table = page[page.index('<table class="diary-table fill-in">'):page.index("</table>")]
+    assert "<caption>My medicines</caption>" in table
+    assert '<th scope="col">Medicine or supplement</th><th scope="col">Cramps since?</th>' in table
+    assert table.count("<tr><td></td><td></td></tr>") == 4
+    # Keyboard users can scroll a table wider than a phone; screen readers hear what it is.
+    assert '<div class="table-scroll" tabindex="0" role="region" aria-label="My medicines">' in page
+
+
 def test_sources_lists_say_what_was_read_and_where() -> None:
     pages = rendered()
     line = next(x for x in pages["index.md"].splitlines() if 'id="source-nhs-leg-cramps"' in x)

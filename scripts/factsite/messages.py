@@ -132,6 +132,11 @@ def schema_problem(doc: Document, root: Any, err: Any) -> Problem:
         return Problem(where, dotted(loc), ctx["message"], ctx["hint"])
     if kind in ("too_short", "too_long") and fixed and isinstance(value, list):
         return Problem(where, dotted(loc), *fixed)
+    if kind in ("too_short", "too_long") and isinstance(value, list) and value:
+        count = f"the list has {len(value)} item{'s' * (len(value) != 1)}"
+        if kind == "too_long":
+            return Problem(where, dotted(loc), f"{count}, at most {ctx.get('max_length')}", "remove some")
+        return Problem(where, dotted(loc), f"{count}, at least {ctx.get('min_length')}", "add more")
     pattern = _PATTERNS.get(owner, _ID)
     too_long = (f"the text is too long ({len(str(value))} characters, at most {ctx.get('max_length')})",
                 "split it into shorter claims" if name in ("text", "myth", "sign", "meaning") else "shorten it")

@@ -197,6 +197,15 @@ class Claim(Strict):
 Layout = Literal["list", "steps", "checklist"]
 
 
+class BlankTable(Strict):
+    """Empty rows for the reader to fill in by hand: a tool that works on paper, with no script."""
+
+    caption: ThemeText = Field(description='What the table is, e.g. "My medicines"; printed above it.')
+    columns: Annotated[list[ThemeText], Field(min_length=2, max_length=6)] = Field(
+        description="The column headings, 2 to 6, each saying what to write in it.")
+    rows: Annotated[int, Field(ge=3, le=15)] = Field(8, description="How many empty rows to print: 3 to 15.")
+
+
 class Section(Strict):
     heading: Text = Field(description="The section's heading.")
     anchor: Slug | None = Field(None, description="A stable anchor for links to the section.")
@@ -205,6 +214,8 @@ class Section(Strict):
     figures: list[Slug] = Field([], description="Ids of drawings from data/figures.yml, shown under the heading.")
     claims: Annotated[list[Claim], Field(min_length=1)] = Field(description="The section's statements: at least "
                                                                   "one.")
+    table: BlankTable | None = Field(None, description="A blank table to fill in, shown after the statements (which "
+                                     "say what to write and why): a tool the reader can print.")
 
 
 class Sign(Strict):
