@@ -125,7 +125,9 @@ class Site:
         for section in facts.sections:
             items += [self.figures[f].entry for f in section.figures]
             items += section.claims
-        items += [c for o in facts.options for c in o.claims()]
+        for option in facts.options:
+            items += option.claims()
+            items += [self.figures[f].entry for f in option.figures]
         if place == "end":
             items += self.card_items()
         return items

@@ -309,6 +309,8 @@ class Option(Strict):
                                 "gives them.")
     not_for: Claim | None = Field(None, description="Who should not use it, or should ask first; leave out only "
                                   "when no source you read says.")
+    figures: list[Slug] = Field([], description="Ids of drawings from data/figures.yml (such as a chart of how many "
+                                "people in 100 get a side effect), shown after the choice's explanation.")
 
     def claims(self) -> list[Claim]:
         return [c for c in (self.how, self.benefit, self.risks, self.not_for) if c is not None]
