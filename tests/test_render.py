@@ -114,6 +114,29 @@ def test_a_blank_table_has_its_caption_a_heading_per_column_and_the_rows_asked_f
     assert '<div class="table-scroll" tabindex="0" role="region" aria-label="My medicines">' in page
 
 
+def test_a_signs_drawing_comes_under_what_it_means_and_its_sources_are_numbered_there(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "data" / "figures.yml").write_text(
+        "- id: swelling\n  alt: One calf is bigger than the other.\n  caption: Compare both calves.\n"
+        "  sources: [cochrane-magnesium-2020]\n")
+    art = tmp_path / "docs" / "assets" / "figures"
+    art.mkdir(parents=True)
+    (art / "swelling.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+                                      '<path d="M1 1h8" stroke="currentColor"/></svg>\n')
+    signs = tmp_path / "content" / "when-to-see-a-doctor.yml"
+    signs.write_text(signs.read_text().replace("    sources: [nhs-dvt]\n",
+                                               "    figure: swelling\n    sources: [nhs-dvt]\n", 1))
+    site = check(tmp_path).site
+    assert site is not None
+    page = render_site(site)["when-to-see-a-doctor.md"]
+    meaning, drawing, next_sign = (page.index("This can be a DVT"), page.index('aria-label="One calf is bigger'),
+                                   page.index("Cramps keep waking you up"))
+    assert meaning < drawing < next_sign
+    # The drawing's source is numbered where the reader meets it: after the sign's, before the next sign's.
+    numbers = [page.index(f"#source-{sid}") for sid in ("nhs-dvt", "cochrane-magnesium-2020")]
+    assert numbers == sorted(numbers)
+
+
 def test_sources_lists_say_what_was_read_and_where() -> None:
     pages = rendered()
     line = next(x for x in pages["index.md"].splitlines() if 'id="source-nhs-leg-cramps"' in x)

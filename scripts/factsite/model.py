@@ -121,7 +121,10 @@ class Site:
         items += facts.summary
         if facts.page.figure:
             items.append(self.figures[facts.page.figure].entry)
-        items += listed_signs(facts.signs)
+        for sign in listed_signs(facts.signs):
+            items.append(sign)
+            if sign.figure:
+                items.append(self.figures[sign.figure].entry)
         for section in facts.sections:
             items += [self.figures[f].entry for f in section.figures]
             items += section.claims

@@ -231,6 +231,8 @@ class Sign(Strict):
     children: bool = Field(False, description="A sign in a child: listed under its tier's heading for children.")
     group: ThemeText | None = Field(None, description="A short heading for signs of one kind, where a tier lists "
                                     "more than 7 signs for adults (or for children): at most 7 in a group.")
+    figure: Slug | None = Field(None, description="A drawing from data/figures.yml that shows how to check for the "
+                                "sign (such as the glass test for a rash), shown under what it means.")
     sources: SourceIds = Field(description="Ids from data/sources.yml that back the sign and its tier.")
 
 

@@ -711,6 +711,8 @@ def _figure_rules(root: Path, project: _Project) -> tuple[list[Problem], dict[st
         for s, section in enumerate(facts.sections) for j, f in enumerate(section.figures)]
     uses += [(facts.page.figure, page_doc, ("page", "figure"))
              for page_doc, facts in project.pages if facts.page.figure]
+    uses += [(sign.figure, page_doc, ("signs", i, "figure")) for page_doc, facts in project.pages
+             for i, sign in enumerate(facts.signs) if sign.figure]
     uses += [(f, page_doc, ("options", o, "figures", j)) for page_doc, facts in project.pages
              for o, option in enumerate(facts.options) for j, f in enumerate(option.figures)]
     if project.card is not None and project.card_doc is not None:
