@@ -208,6 +208,15 @@ def test_the_trimmed_stylesheets_have_new_names_and_every_page_uses_them(built_s
         assert [f"assets/{h}" for h in hrefs if h.startswith("stylesheets/")] == sheets, page
 
 
+def test_the_sites_own_stylesheet_is_served_without_its_comments_and_keeps_every_rule(built_site: Path) -> None:
+    source = (ROOT / "docs" / "assets" / "site.css").read_text(encoding="utf-8")
+    served = (built_site / "assets" / "site.css").read_text(encoding="utf-8")
+    assert "/*" in source and "/*" not in served
+    assert len(served) < 0.9 * len(source)
+    assert theme_css.write(theme_css.parse(served)[0]) == theme_css.write(theme_css.parse(
+        theme_css.without_comments(source))[0]), "only the comments go"
+
+
 def theme_stylesheets() -> dict[str, str]:
     """The theme's stylesheets as the theme ships them."""
     import material

@@ -46,6 +46,7 @@ from . import offline, theme_css
 
 HEADERS_FILE = "_headers"
 NGINX_INCLUDE = "_nginx-headers.conf"
+OWN_STYLESHEET = "assets/site.css"  # mkdocs.yml extra_css
 GENERATED = (HEADERS_FILE, NGINX_INCLUDE)
 
 # Text formats worth compressing. Images and fonts are compressed already; source maps (.map) are
@@ -366,6 +367,7 @@ def run(site: Path, project: Path) -> Summary:
     if not hashes:
         raise RuntimeError(f"{site}: no inline script found; the theme changed, check the Content-Security-Policy")
     trimmed = theme_css.trim_theme_stylesheets(site)  # renames files: before the headers list them
+    theme_css.drop_comments(site / OWN_STYLESHEET)
     kept = offline.write_service_worker(site)  # hashes every file: after every other change to them
     headers = security_headers(hashes)
     (site / HEADERS_FILE).write_text(headers_file(headers, hashed_assets(site)), encoding="utf-8")

@@ -356,3 +356,10 @@ def trim_theme_stylesheets(site: Path) -> list[Trimmed]:
         if changed != text:
             page.write_text(changed, encoding="utf-8")
     return results
+
+
+def drop_comments(sheet: Path) -> None:
+    """The site's own stylesheet, served without its comments: they explain each rule to editors in
+    the source, and were a third of what every page downloads for it."""
+    if sheet.is_file():
+        sheet.write_text(without_comments(sheet.read_text(encoding="utf-8")), encoding="utf-8")
