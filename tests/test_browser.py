@@ -51,3 +51,31 @@ def test_a_warning_box_link_lands_on_its_sign(browser: Any, served_site: Callabl
         assert box is not None and 0 <= box["y"] < 640
     finally:
         page.close()
+
+
+def test_the_themes_script_waits_for_the_reader_and_then_works(browser: Any, served_site: Callable[[str], str]) -> None:
+    """The theme's bundle is not part of the first view; the first key, scroll or touch brings it, and a
+    key that woke it still does what it does (here "/" opens the search with the box focused)."""
+    for wake in ("key", "tap", "scroll"):
+        page = browser.new_page(viewport={"width": 360, "height": 640})
+        scripts: list[str] = []
+        page.on("request", lambda r, seen=scripts: seen.append(r.url) if r.resource_type == "script" else None)
+        try:
+            page.goto(served_site(f"/{WARNING_PAGE}/"))
+            page.wait_for_load_state("networkidle")
+            assert not [u for u in scripts if "/bundle." in u], "the bundle loaded before the reader did anything"
+            if wake in ("key", "tap"):
+                if wake == "key":
+                    page.keyboard.press("/")
+                else:  # the phone's search button shows, and works, before the script has come
+                    page.locator("label.md-header__button[for=__search]").click()
+                page.wait_for_function("document.activeElement && document.activeElement.matches('.md-search__input')")
+                page.keyboard.type("swollen calf")
+                page.wait_for_selector(".md-search-result__item")
+            else:
+                page.mouse.wheel(0, 400)
+                # Only the theme's script puts the page's title in the header once the heading scrolls away.
+                page.wait_for_selector(".md-header__title--active", state="attached")
+            assert len([u for u in scripts if "/bundle." in u]) == 1
+        finally:
+            page.close()
