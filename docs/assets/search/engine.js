@@ -46,8 +46,16 @@ export const SETTINGS = {
   // A warning sign goes first when its score is at least this share of the best section's.
   signShare: 0.9,
   referenceWeight: 0.5,
+  // A section copied from another page (the warning box, the words on the page, the cramp card):
+  // the page it came from answers the query, not every page that repeats it.
+  copyWeight: 0.3,
   // A page the vocabulary names for a phrase in the query (its `see:`) counts this much more.
   seeBoost: 2,
+  // How many typing mistakes a word on no page may hold for the nearest word on a page to stand
+  // in for it, by its length ("pregant" -> "pregnant", not "sore" -> "more" for a short word).
+  corrections: (length) => (length < 4 ? 0 : length < 7 ? 1 : 2),
+  // A word taken for a mistyped one counts a little less than a word typed right.
+  correctedWeight: 0.8,
   // How many typing mistakes a word may hold, by its length.
   typos: (length) => (length < 4 ? 0 : length < 6 ? 1 : length < 10 ? 2 : 3),
   fuzzyWeight: 0.3,
@@ -90,6 +98,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     terms: settings.termsEverywhere || !doc.location.includes("#") ? (doc.terms || []).join(" ; ") : "",
     page: settings.pageTitleEverywhere || !doc.location.includes("#") ? doc.page || "" : "",
     tier: doc.tier,
+    copy: Boolean(doc.copy),
     pageKey: doc.location.split("#")[0],
   }));
   const mini = new MiniSearch({
@@ -111,7 +120,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     if (!doc.location.includes("#")) {
       page.title = doc.title;
       page.terms = (doc.terms || []).join(" ; ");
-    } else {
+    } else if (!doc.copy || settings.copiesInPage) {
       page.headings += " ; " + doc.title;
       page.text += " " + (doc.text || "");
     }
@@ -130,21 +139,48 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     section: entry.see && entry.see.includes("#") ? pageKeyOf(entry.see) + "#" + entry.see.split("#")[1] : null,
   }));
 
-  // A word that is not in the index may be two letters swapped ("cramsp", "grwoing").
-  function swapped(term, raw) {
-    for (let i = 0; i + 1 < raw.length; i++) {
-      const candidate = stem(raw.slice(0, i) + raw[i + 1] + raw[i] + raw.slice(i + 2));
-      if (candidate && known.has(candidate)) return candidate;
+  // Every word the reader could mean: the words of the pages and of the lay vocabulary, with how
+  // often each is used, for the spelling rule below.
+  const lexicon = new Map();
+  const count = (text) => { for (const w of words(text)) lexicon.set(w, (lexicon.get(w) || 0) + 1); };
+  for (const doc of docs) [doc.title, doc.text, doc.terms, doc.page].forEach(count);
+  for (const entry of index.config.vocabulary || []) entry.lay.forEach(count);
+  const lexiconWords = [...lexicon.keys()].filter((w) => w.length >= 3);
+
+  // A word that is on no page and in no lay phrase is most likely mistyped ("magnisium", "cramsp",
+  // "ibuprofin", "pregant"): the nearest word the site knows, by letters added, dropped, changed or
+  // swapped, stands in for it. The fewest changes win, then the word the pages use most.
+  const corrections = new Map();
+  function correct(word) {
+    if (corrections.has(word)) return corrections.get(word);
+    const limit = settings.corrections(word.length);
+    let best = null;
+    let bestDistance = limit + 1;
+    for (const candidate of limit ? lexiconWords : []) {
+      if (Math.abs(candidate.length - word.length) > Math.min(limit, bestDistance)) continue;
+      const d = editDistance(word, candidate, Math.min(limit, bestDistance));
+      if (d < bestDistance || (d === bestDistance && best && lexicon.get(candidate) > lexicon.get(best))) {
+        best = candidate;
+        bestDistance = d;
+      }
     }
-    return term;
+    corrections.set(word, best);
+    return best;
   }
 
-  function understand(query) {
+  function understand(query, { typing = false } = {}) {
     const all = words(query);
     const raw = all.filter((w) => !STOP_WORDS.has(w));
-    const fix = (w) => {
+    const corrected = new Set(); // positions in `raw` whose word was taken for a typing mistake
+    const fix = (w, i, list) => {
       const term = stemmer(w);
-      return STOP_WORDS.has(w) || known.has(term) ? term : swapped(term, w);
+      if (STOP_WORDS.has(w) || known.has(term) || lexicon.has(w)) return term;
+      // The word still being typed is a beginning ("magn"), not a mistake: prefix search finds it.
+      if (typing && i === list.length - 1 && lexiconWords.some((c) => c.startsWith(w))) return term;
+      const better = correct(w);
+      if (!better) return term;
+      if (list === raw) corrected.add(i);
+      return stemmer(better);
     };
     const own = raw.map(fix);
     const sequence = all.map(fix);
@@ -159,7 +195,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
       if (entry.see) pointed.add(entry.see);
       if (entry.section) pointed.add(entry.section);
     }
-    return { raw, own, added, pointed, explained };
+    return { raw, own, added, pointed, explained, corrected };
   }
 
   // Reference pages (sources, glossary, changes) answer "what does it mean" and "where is this
@@ -172,7 +208,9 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
       tokenize: (s) => s.split(" "),
       processTerm: (t) => t,
       boost,
-      boostDocument: (id) => (engine === mini ? referenceWeight(docs[id].pageKey) : referenceWeight(id)),
+      boostDocument: (id) => (engine === mini
+        ? referenceWeight(docs[id].pageKey) * (docs[id].copy ? settings.copyWeight : 1)
+        : referenceWeight(id)),
       boostTerm: (term, i) => weights[i],
       fuzzy: (term) => settings.typos(term.length) + (looser ? 1 : 0),
       prefix: (term, i) => looser || (lastIsPrefix && i === terms.length - 1 && term.length >= 3),
@@ -295,12 +333,13 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   }
 
   function search(query) {
-    const { raw, own, added, pointed, explained } = understand(query);
+    const endsInWord = !/\s$/.test(query);
+    const { raw, own, added, pointed, explained, corrected } = understand(query, { typing: endsInWord });
     if (!raw.length && !query.trim()) return { items: [] };
     const terms = [...own, ...added];
-    const weights = [...own.map((t) => (generic.has(t) ? settings.genericWeight : 1)),
+    const weights = [...own.map((t, i) => (generic.has(t) ? settings.genericWeight : 1) *
+                                  (corrected.has(i) ? settings.correctedWeight : 1)),
                      ...added.map((t) => (generic.has(t) ? settings.genericWeight : 1) * settings.vocabularyWeight)];
-    const endsInWord = !/\s$/.test(query);
     let options = { lastIsPrefix: endsInWord && own.length > 0 };
     let hits = run(terms, weights, options);
     if (!hits.length) hits = run(terms, weights, (options = { looser: true }));
@@ -334,4 +373,26 @@ function contains(terms, phrase) {
     return true;
   }
   return false;
+}
+
+// The number of letters added, dropped, changed or swapped with a neighbour that turn `a` into `b`
+// (optimal string alignment), or more than `limit` once it is clear there are more.
+function editDistance(a, b, limit) {
+  let before = null;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let smallest = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+      if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      row.push(d);
+      smallest = Math.min(smallest, d);
+    }
+    if (smallest > limit) return limit + 1;
+    before = previous;
+    previous = row;
+  }
+  return previous[b.length];
 }
