@@ -20,7 +20,11 @@ const STOP_WORDS = new Set((
   "not of off often on only or other our own rather said say says she should since so some than that the " +
   "their them then there these they this tis to too twas us wants was we were what when where which while " +
   "who whom why will with would yet you your im ive id dont doesnt didnt isnt wont cant its thats whats " +
-  "really actually any anything something thing things ok okay please"
+  "really actually any anything something thing things ok okay please " +
+  // Everyday words that say nothing about the topic; left as they are, a mistyped-word rule would
+  // read "through" as "though" and count it.
+  "through though although again even still much many lot lots bit quite very being each such both " +
+  "whether until upon onto"
 ).split(" "));
 
 const FIELDS = ["title", "text", "terms", "page"];
@@ -45,6 +49,8 @@ export const SETTINGS = {
   genericWeight: 0.8,
   // A warning sign goes first when its score is at least this share of the best section's.
   signShare: 0.9,
+  signWords: 2,
+  commonShare: 0.2,
   referenceWeight: 0.5,
   // A section copied from another page (the warning box, the words on the page, the cramp card):
   // the page it came from answers the query, not every page that repeats it.
@@ -198,6 +204,18 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     return { raw, own, added, pointed, explained, corrected };
   }
 
+  // How many sections hold each word: a word in a good share of them ("day", "help") says little.
+  const sectionCount = new Map();
+  let sections = 0;
+  for (const doc of docs) {
+    if (!doc.location.includes("#")) continue;
+    sections++;
+    for (const term of new Set(words(doc.title + " " + doc.text).map(stem))) {
+      if (term) sectionCount.set(term, (sectionCount.get(term) || 0) + 1);
+    }
+  }
+  const common = (term) => (sectionCount.get(term) || 0) > settings.commonShare * sections;
+
   // Reference pages (sources, glossary, changes) answer "what does it mean" and "where is this
   // from"; for anything else a topic page should come first.
   const referenceWeight = (key) => (REFERENCE_PAGES.includes(key) ? settings.referenceWeight : 1);
@@ -219,7 +237,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     });
   }
 
-  function rank(found, pageHits, pointed) {
+  function rank(found, pageHits, pointed, distinctive) {
     // A section the vocabulary names for a phrase in the query counts more, as its page does.
     const hits = found
       .map((h) => (pointed.has(docs[h.id].location) ? { ...h, score: h.score * settings.seeBoost } : h))
@@ -251,7 +269,12 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     // near the best section, the one that covers most of the reader's words, so "red, hot, swollen
     // calf" leads to the calf sign, not to a shorter sign that mentions only "red" and "hot".
     const top = hits.length ? hits[0].score : 0;
-    const signs = hits.filter((h) => docs[h.id].tier && h.score >= settings.signShare * top);
+    // A sign is named when the vocabulary points at it, or when it holds at least two of the reader's
+    // own words that are neither cramp words nor common on the pages ("day", "night", "help"): one
+    // shared word ("standing", "walking") is a coincidence, not a description of the sign.
+    const named = (h) => pointed.has(docs[h.id].location) ||
+      h.terms.filter((t) => distinctive.has(t)).length >= settings.signWords;
+    const signs = hits.filter((h) => docs[h.id].tier && h.score >= settings.signShare * top && named(h));
     const coverage = (h) => new Set(h.queryTerms).size;
     const sign = signs.sort((a, b) => coverage(b) - coverage(a) || b.score - a.score)[0];
     if (sign) {
@@ -349,7 +372,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     // understood is not missing.
     const shown = Object.fromEntries(raw.map((w, i) => [w, matched.has(own[i]) || explained.has(own[i])]));
     const pageHits = run(terms, weights, options, pageIndex, settings.pageBoost);
-    const ranked = rank(hits, pageHits, pointed);
+    const ranked = rank(hits, pageHits, pointed, new Set(own.filter((t) => !generic.has(t) && !common(t))));
     if (own.length && own.every((t) => generic.has(t)) && !added.length) {
       // Only "leg cramp" words: the overview answers that best.
       const i = ranked.findIndex((p) => p.key === OVERVIEW);
