@@ -44,6 +44,8 @@ export const SETTINGS = {
   // How much the page as a whole counts against its best section (0: only sections).
   wholePage: 0.5,
   pageBoost: { title: 3, terms: 5, headings: 2, text: 1 },
+  // How many of the reader's words may stand between two words of a lay phrase.
+  phraseGap: 1,
   // Words the lay vocabulary adds weigh less than the reader's own.
   vocabularyWeight: 0.5,
   genericWeight: 0.8,
@@ -194,7 +196,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     const pointed = new Set(); // pages the vocabulary says answer a phrase in the query
     const explained = new Set(); // the reader's words that a lay phrase took up
     for (const entry of vocabulary) {
-      const found = entry.lay.filter((phrase) => contains(sequence, phrase));
+      const found = entry.lay.filter((phrase) => contains(sequence, phrase, settings.phraseGap));
       if (!found.length) continue;
       for (const phrase of found) for (const term of phrase) explained.add(term);
       for (const term of entry.means) if (!own.includes(term) && !added.includes(term)) added.push(term);
@@ -390,12 +392,17 @@ function pageKeyOf(see) {
   return slug === "index" ? OVERVIEW : slug + "/";
 }
 
-function contains(terms, phrase) {
-  outer: for (let i = 0; i + phrase.length <= terms.length; i++) {
-    for (let j = 0; j < phrase.length; j++) if (terms[i + j] !== phrase[j]) continue outer;
-    return true;
-  }
-  return false;
+// Whether the reader's words hold the phrase, in its order, with at most `gap` other words between
+// two of its words: "pull my toes" and "drink quite heavily" say "pull toes" and "drink heavily".
+function contains(terms, phrase, gap = 0) {
+  const from = (i, j) => {
+    if (j === phrase.length) return true;
+    for (let k = i; k < Math.min(terms.length, i + 1 + (j ? gap : terms.length)); k++) {
+      if (terms[k] === phrase[j] && from(k + 1, j + 1)) return true;
+    }
+    return false;
+  };
+  return from(0, 0);
 }
 
 // The number of letters added, dropped, changed or swapped with a neighbour that turn `a` into `b`
