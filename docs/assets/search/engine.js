@@ -274,8 +274,11 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     // A sign is named when the vocabulary points at it, or when it holds at least two of the reader's
     // own words that are neither cramp words nor common on the pages ("day", "night", "help"): one
     // shared word ("standing", "walking") is a coincidence, not a description of the sign.
+    // When the vocabulary points at a section that is not a sign ("fluttering" -> muscle twitching),
+    // the reader described that, and a sign sharing a word or two with it does not overrule it.
+    const elsewhere = [...pointed].some((key) => key.includes("#") && !docs.some((d) => d.location === key && d.tier));
     const named = (h) => pointed.has(docs[h.id].location) ||
-      h.terms.filter((t) => distinctive.has(t)).length >= settings.signWords;
+      (!elsewhere && h.terms.filter((t) => distinctive.has(t)).length >= settings.signWords);
     const signs = hits.filter((h) => docs[h.id].tier && h.score >= settings.signShare * top && named(h));
     const coverage = (h) => new Set(h.queryTerms).size;
     const sign = signs.sort((a, b) => coverage(b) - coverage(a) || b.score - a.score)[0];
