@@ -195,10 +195,26 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     const added = [];
     const pointed = new Set(); // pages the vocabulary says answer a phrase in the query
     const explained = new Set(); // the reader's words that a lay phrase took up
+    // Every lay phrase in the query, longest first; words a longer phrase took do not count again
+    // for a shorter one, so "the runs" is losing fluid, not running, and "drink every night" is
+    // heavy drinking, not only "every night".
+    const found = [];
     for (const entry of vocabulary) {
-      const found = entry.lay.filter((phrase) => contains(sequence, phrase, settings.phraseGap));
-      if (!found.length) continue;
-      for (const phrase of found) for (const term of phrase) explained.add(term);
+      for (const phrase of entry.lay) {
+        const at = find(sequence, phrase, settings.phraseGap);
+        if (at) found.push({ entry, phrase, at });
+      }
+    }
+    found.sort((a, b) => b.phrase.length - a.phrase.length);
+    const taken = new Set();
+    const entries = new Set();
+    for (const { entry, phrase, at } of found) {
+      if (at.some((i) => taken.has(i))) continue;
+      for (const i of at) taken.add(i);
+      for (const term of phrase) explained.add(term);
+      entries.add(entry);
+    }
+    for (const entry of vocabulary.filter((e) => entries.has(e))) {
       for (const term of entry.means) if (!own.includes(term) && !added.includes(term)) added.push(term);
       if (entry.see) pointed.add(entry.see);
       if (entry.section) pointed.add(entry.section);
@@ -395,17 +411,20 @@ function pageKeyOf(see) {
   return slug === "index" ? OVERVIEW : slug + "/";
 }
 
-// Whether the reader's words hold the phrase, in its order, with at most `gap` other words between
-// two of its words: "pull my toes" and "drink quite heavily" say "pull toes" and "drink heavily".
-function contains(terms, phrase, gap = 0) {
+// Where the reader's words hold the phrase (the positions of its words), in its order, with at most
+// `gap` other words between two of its words: "pull my toes" and "drink quite heavily" say "pull
+// toes" and "drink heavily". Null when they do not.
+function find(terms, phrase, gap = 0) {
   const from = (i, j) => {
-    if (j === phrase.length) return true;
+    if (j === phrase.length) return [];
     for (let k = i; k < Math.min(terms.length, i + 1 + (j ? gap : terms.length)); k++) {
-      if (terms[k] === phrase[j] && from(k + 1, j + 1)) return true;
+      if (terms[k] !== phrase[j]) continue;
+      const rest = from(k + 1, j + 1);
+      if (rest) return [k, ...rest];
     }
-    return false;
+    return null;
   };
-  return from(0, 0);
+  return phrase.length ? from(0, 0) : null;
 }
 
 // The number of letters added, dropped, changed or swapped with a neighbour that turn `a` into `b`
