@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import WARNING_PAGE, Site
+from .render import tool_links
 
 CARD_PAGE = "cramp-card"  # the card's own page: there the card is not a copy
 INDEX = Path("search") / "search_index.json"
@@ -81,6 +82,9 @@ def documents(material_docs: list[dict[str, Any]], site: Site) -> list[dict[str,
     signs = {s.id: s.tier for p in site.pages for s in p.facts.signs}
     titles: dict[str, str] = {}
     terms = {p.slug: list(p.facts.page.search_terms) for p in site.pages}
+    # A tool page with no search terms of its own (the printable card) is found by the name its
+    # links give it ("During a cramp: a card to print").
+    tools = {target.removesuffix(".md"): [title] for target, title in tool_links(site)}
     for doc in material_docs:
         if "#" not in doc["location"]:
             titles[_slug(doc["location"])] = plain(doc["title"])
@@ -93,7 +97,7 @@ def documents(material_docs: list[dict[str, Any]], site: Site) -> list[dict[str,
             "text": plain(doc.get("text", "")),
             "page": titles.get(slug, ""),
             # Generated pages (sources, glossary, ...) carry their words as Material tags.
-            "terms": terms.get(slug, doc.get("tags", [])),
+            "terms": terms.get(slug, doc.get("tags", tools.get(slug, []))),
         }
         anchor = doc["location"].partition("#")[2]
         if slug not in {GLOSSARY, CARD_PAGE} and (anchor in COPIED or WORD_GROUP.fullmatch(entry["title"])):
