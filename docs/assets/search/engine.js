@@ -44,6 +44,8 @@ export const SETTINGS = {
   // How much the page as a whole counts against its best section (0: only sections).
   wholePage: 0.5,
   pageBoost: { title: 3, terms: 5, headings: 2, text: 1 },
+  // A query holding a page's whole title of at least this many words names that page.
+  titleWords: 4,
   // How many of the reader's words may stand between two words of a lay phrase.
   phraseGap: 1,
   // Words the lay vocabulary adds weigh less than the reader's own.
@@ -147,6 +149,11 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     section: entry.see && entry.see.includes("#") ? pageKeyOf(entry.see) + "#" + entry.see.split("#")[1] : null,
   }));
 
+  // Page titles long enough not to turn up by chance in a question, as runs of stemmed words.
+  const titles = docs
+    .filter((d) => !d.location.includes("#"))
+    .map((d) => ({ key: d.location, title: words(d.title).map((w) => stemmer(w)) }))
+    .filter((t) => t.title.length >= settings.titleWords);
   // Every word the reader could mean: the words of the pages and of the lay vocabulary, with how
   // often each is used, for the spelling rule below.
   const lexicon = new Map();
@@ -214,6 +221,8 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
       for (const term of phrase) explained.add(term);
       entries.add(entry);
     }
+    // A page's whole title in the query ("when to see a doctor about cramps") names that page.
+    for (const { key, title } of titles) if (find(sequence, title)) pointed.add(key);
     for (const entry of vocabulary.filter((e) => entries.has(e))) {
       for (const term of entry.means) if (!own.includes(term) && !added.includes(term)) added.push(term);
       if (entry.see) pointed.add(entry.see);
