@@ -53,6 +53,7 @@ export const SETTINGS = {
   genericWeight: 0.8,
   // A warning sign goes first when its score is at least this share of the best section's.
   signShare: 0.9,
+  pointedSignShare: 0.5,
   signWords: 2,
   commonShare: 0.2,
   referenceWeight: 0.5,
@@ -304,7 +305,9 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     const elsewhere = [...pointed].some((key) => key.includes("#") && !docs.some((d) => d.location === key && d.tier));
     const named = (h) => pointed.has(docs[h.id].location) ||
       (!elsewhere && h.terms.filter((t) => distinctive.has(t)).length >= settings.signWords);
-    const signs = hits.filter((h) => docs[h.id].tier && h.score >= settings.signShare * top && named(h));
+    // A sign the vocabulary points at (the reader described it in everyday words) needs less.
+    const share = (h) => (pointed.has(docs[h.id].location) ? settings.pointedSignShare : settings.signShare);
+    const signs = hits.filter((h) => docs[h.id].tier && h.score >= share(h) * top && named(h));
     const coverage = (h) => new Set(h.queryTerms).size;
     const sign = signs.sort((a, b) => coverage(b) - coverage(a) || b.score - a.score)[0];
     if (sign) {
