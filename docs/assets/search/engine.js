@@ -23,7 +23,7 @@ const STOP_WORDS = new Set((
   "really actually any anything something thing things ok okay please " +
   // Everyday words that say nothing about the topic; left as they are, a mistyped-word rule would
   // read "through" as "though" and count it.
-  "through though although again even still much many lot lots bit quite very being each such both " +
+  "through though although again even still many lot lots bit quite being each such both " +
   "whether until upon onto"
 ).split(" "));
 
@@ -155,6 +155,9 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     .filter((d) => !d.location.includes("#"))
     .map((d) => ({ key: d.location, title: words(d.title).map((w) => stemmer(w)) }))
     .filter((t) => t.title.length >= settings.titleWords);
+  const referenceTitles = docs
+    .filter((d) => REFERENCE_PAGES.includes(d.pageKey) && d.location.includes("#"))
+    .map((d) => ({ location: d.location, key: d.pageKey, title: words(d.title).map((w) => stemmer(w)) }));
   // Every word the reader could mean: the words of the pages and of the lay vocabulary, with how
   // often each is used, for the spelling rule below.
   const lexicon = new Map();
@@ -229,7 +232,12 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
       if (entry.see) pointed.add(entry.see);
       if (entry.section) pointed.add(entry.section);
     }
-    return { raw, own, added, pointed, explained, corrected };
+    // A reference section the query names in full, on a page the vocabulary says it asks for
+    // ("what does DVT stand for": the glossary's DVT), is what the reader wants.
+    const asked = new Set(referenceTitles
+      .filter((r) => pointed.has(r.key) && find(sequence, r.title))
+      .flatMap((r) => [r.location, r.key]));
+    return { raw, own, added, pointed, explained, corrected, asked };
   }
 
   // How many sections hold each word: a word in a good share of them ("day", "help") says little.
@@ -245,18 +253,21 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   const common = (term) => (sectionCount.get(term) || 0) > settings.commonShare * sections;
 
   // Reference pages (sources, glossary, changes) answer "what does it mean" and "where is this
-  // from"; for anything else a topic page should come first.
-  const referenceWeight = (key) => (REFERENCE_PAGES.includes(key) ? settings.referenceWeight : 1);
+  // from"; for anything else a topic page should come first, unless the query asks for that very
+  // entry (see `asked` above).
+  const referenceWeight = (key, location, asked) =>
+    (REFERENCE_PAGES.includes(key) && !asked.has(location) ? settings.referenceWeight : 1);
 
-  function run(terms, weights, { looser = false, lastIsPrefix = true } = {}, engine = mini, boost = settings.boost) {
+  function run(terms, weights, { looser = false, lastIsPrefix = true, asked = new Set() } = {}, engine = mini,
+               boost = settings.boost) {
     if (!terms.length) return [];
     return engine.search(terms.join(" "), {
       tokenize: (s) => s.split(" "),
       processTerm: (t) => t,
       boost,
       boostDocument: (id) => (engine === mini
-        ? referenceWeight(docs[id].pageKey) * (docs[id].copy ? settings.copyWeight : 1)
-        : referenceWeight(id)),
+        ? referenceWeight(docs[id].pageKey, docs[id].location, asked) * (docs[id].copy ? settings.copyWeight : 1)
+        : referenceWeight(id, id, asked)),
       boostTerm: (term, i) => weights[i],
       fuzzy: (term) => settings.typos(term.length) + (looser ? 1 : 0),
       prefix: (term, i) => looser || (lastIsPrefix && i === terms.length - 1 && term.length >= 3),
@@ -390,15 +401,15 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
 
   function search(query) {
     const endsInWord = !/\s$/.test(query);
-    const { raw, own, added, pointed, explained, corrected } = understand(query, { typing: endsInWord });
+    const { raw, own, added, pointed, explained, corrected, asked } = understand(query, { typing: endsInWord });
     if (!raw.length && !query.trim()) return { items: [] };
     const terms = [...own, ...added];
     const weights = [...own.map((t, i) => (generic.has(t) ? settings.genericWeight : 1) *
                                   (corrected.has(i) ? settings.correctedWeight : 1)),
                      ...added.map((t) => (generic.has(t) ? settings.genericWeight : 1) * settings.vocabularyWeight)];
-    let options = { lastIsPrefix: endsInWord && own.length > 0 };
+    let options = { lastIsPrefix: endsInWord && own.length > 0, asked };
     let hits = run(terms, weights, options);
-    if (!hits.length) hits = run(terms, weights, (options = { looser: true }));
+    if (!hits.length) hits = run(terms, weights, (options = { looser: true, asked }));
     if (!hits.length) return { items: fallback(query) };
     const matched = new Set(hits.flatMap((h) => h.terms));
     // The theme lists the reader's words that matched nothing as "Missing"; a word the vocabulary
