@@ -206,9 +206,10 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     const added = [];
     const pointed = new Set(); // pages the vocabulary says answer a phrase in the query
     const explained = new Set(); // the reader's words that a lay phrase took up
-    // Every lay phrase in the query, longest first; words a longer phrase took do not count again
-    // for a shorter one, so "the runs" is losing fluid, not running, and "drink every night" is
-    // heavy drinking, not only "every night".
+    // Every lay phrase in the query, longest first (of two as long, the one with no words between
+    // its words, then the one that starts first); words a longer phrase took do not count again for
+    // a shorter one, so "the runs" is losing fluid, not running, and "drink every night" is heavy
+    // drinking, not only "every night".
     const found = [];
     for (const entry of vocabulary) {
       for (const phrase of entry.lay) {
@@ -216,7 +217,8 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
         if (at) found.push({ entry, phrase, at });
       }
     }
-    found.sort((a, b) => b.phrase.length - a.phrase.length);
+    const span = (m) => m.at[m.at.length - 1] - m.at[0];
+    found.sort((a, b) => b.phrase.length - a.phrase.length || span(a) - span(b) || a.at[0] - b.at[0]);
     const taken = new Set();
     const entries = new Set();
     for (const { entry, phrase, at } of found) {
