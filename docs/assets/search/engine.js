@@ -172,6 +172,12 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   const corrections = new Map();
   function correct(word) {
     if (corrections.has(word)) return corrections.get(word);
+    // Spelt as it sounds: "nite", "tite", "lite" for night, tight, light.
+    const sounded = word.replace(/ite$/, "ight");
+    if (sounded !== word && lexicon.has(sounded)) {
+      corrections.set(word, sounded);
+      return sounded;
+    }
     const limit = settings.corrections(word.length);
     let best = null;
     let bestDistance = limit + 1;
