@@ -32,6 +32,9 @@ const FIELDS = ["title", "text", "terms", "page"];
 // Words that nearly every page has: they say the query is about cramps, not which page answers it.
 // They count for less, and a query of nothing else goes to the overview.
 const GENERIC = "leg legs cramp cramps cramping cramped muscle muscles spasm spasms calf calves pain painful hurt hurts";
+// Where a cramp strikes: with only these and cramp words ("cramp in my shin", "toe cramps"), the
+// query asks what a cramp there is, which the overview answers.
+const BODY = "foot feet toe toes thigh thighs shin shins hamstring hamstrings quad quads ankle ankles heel arch sole";
 export const OVERVIEW = "";
 const REFERENCE_PAGES = ["sources/", "glossary/", "changes/", "about/"];
 
@@ -98,6 +101,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   const known = new Set(); // every processed term in the index, for the typo rules below
   const stem = (word) => (STOP_WORDS.has(word) ? null : stemmer(word));
   const generic = new Set(GENERIC.split(" ").map(stem));
+  const where = new Set([...generic, ...BODY.split(" ").map(stem)]);
   const docs = index.docs.map((doc, id) => ({
     id,
     location: doc.location,
@@ -425,8 +429,9 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     const shown = Object.fromEntries(raw.map((w, i) => [w, matched.has(own[i]) || explained.has(own[i])]));
     const pageHits = run(terms, weights, options, pageIndex, settings.pageBoost);
     const ranked = rank(hits, pageHits, pointed, new Set(own.filter((t) => !generic.has(t) && !common(t))));
-    if (own.length && own.every((t) => generic.has(t)) && !added.length) {
-      // Only "leg cramp" words: the overview answers that best.
+    if (own.length && own.every((t) => where.has(t)) && added.every((t) => where.has(t)) &&
+        own.some((t) => generic.has(t))) {
+      // Only "leg cramp" words, perhaps with where: the overview answers that best.
       const i = ranked.findIndex((p) => p.key === OVERVIEW);
       if (i > 0) ranked.unshift(...ranked.splice(i, 1));
     }
