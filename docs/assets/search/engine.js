@@ -198,7 +198,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   }
 
   function understand(query, { typing = false } = {}) {
-    const all = words(query);
+    const all = ages(words(query));
     const raw = all.filter((w) => !STOP_WORDS.has(w));
     const corrected = new Set(); // positions in `raw` whose word was taken for a typing mistake
     const fix = (w, i, list) => {
@@ -439,6 +439,25 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   }
 
   return { search, understand };
+}
+
+// An age said in years ("my 6 year old", "an 85 year old", "aged 15", "im 67") becomes the word for
+// that stage of life, which the vocabulary knows: a child, a teenager, an adult or an older person.
+const AGE_AFTER = new Set(["year", "years", "yr", "yrs", "yo"]);
+const AGE_BEFORE = new Set(["aged", "age", "im", "hes", "shes", "turned", "turning"]);
+function ages(list) {
+  const out = [];
+  for (let i = 0; i < list.length; i++) {
+    const w = list[i];
+    if (!/^\d{1,3}$/.test(w) || !(AGE_AFTER.has(list[i + 1]) || AGE_BEFORE.has(list[i - 1]))) {
+      out.push(w);
+      continue;
+    }
+    const years = Number(w);
+    out.push(years < 13 ? "child" : years < 18 ? "teenager" : years < 60 ? "adult" : "older");
+    if (AGE_AFTER.has(list[i + 1])) i += list[i + 2] === "old" || list[i + 2] === "olds" ? 2 : 1;
+  }
+  return out;
 }
 
 // "causes#alcohol" -> "causes/", as the index writes page addresses; "index" is the overview, "".
