@@ -1,7 +1,8 @@
 // The site's search engine: MiniSearch (BM25 ranking, typo and prefix matching, field boosts)
 // over every section of every page, with English stemming, the lay vocabulary from
-// data/vocabulary.yml, and three rules of our own: pages are ranked by their best sections,
-// a query that names a warning sign puts that sign first, and no query ends with nothing.
+// data/vocabulary.yml, and rules of our own: a word on no page is read as the nearest word on one,
+// lay phrases are matched longest first, pages are ranked by their best sections, a query that
+// names a warning sign puts that sign first, and no query ends with nothing.
 //
 // It runs in the search worker (worker.js) on the reader's device, and in Node for the
 // benchmarks (benchmarks/search_engines.py), so both measure the same code. It never touches
@@ -38,7 +39,8 @@ const BODY = "foot feet toe toes thigh thighs shin shins hamstring hamstrings qu
 export const OVERVIEW = "";
 const REFERENCE_PAGES = ["sources/", "glossary/", "changes/", "about/"];
 
-// Tuned on the tuning half of tests/search_queries_heldout.yml and on tests/search_queries.yml only.
+// Tuned on the tuning half of tests/search_queries_heldout.yml, tests/search_queries.yml and
+// tests/search_queries_fresh.yml only.
 export const SETTINGS = {
   boost: { title: 2.5, terms: 3, page: 2, text: 1 },
   // A section's score counts fully; the page's other sections add a little, so a page that
@@ -56,7 +58,10 @@ export const SETTINGS = {
   genericWeight: 0.8,
   // A warning sign goes first when its score is at least this share of the best section's.
   signShare: 0.9,
+  // ... or at least this share when the vocabulary points at it (the reader described it).
   pointedSignShare: 0.5,
+  // A sign the vocabulary does not point at must hold this many of the reader's own words that are
+  // in no more than this share of the sections.
   signWords: 2,
   commonShare: 0.2,
   referenceWeight: 0.5,
@@ -135,7 +140,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     if (!doc.location.includes("#")) {
       page.title = doc.title;
       page.terms = (doc.terms || []).join(" ; ");
-    } else if (!doc.copy || settings.copiesInPage) {
+    } else if (!doc.copy) {
       page.headings += " ; " + doc.title;
       page.text += " " + (doc.text || "");
     }
@@ -157,11 +162,12 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   // Page titles long enough not to turn up by chance in a question, as runs of stemmed words.
   const titles = docs
     .filter((d) => !d.location.includes("#"))
-    .map((d) => ({ key: d.location, title: words(d.title).map((w) => stemmer(w)) }))
+    .map((d) => ({ key: d.location, title: words(d.title).map(stemmer) }))
     .filter((t) => t.title.length >= settings.titleWords);
+  // The entries of the reference pages (a glossary word, a source type), the same way.
   const referenceTitles = docs
     .filter((d) => REFERENCE_PAGES.includes(d.pageKey) && d.location.includes("#"))
-    .map((d) => ({ location: d.location, key: d.pageKey, title: words(d.title).map((w) => stemmer(w)) }));
+    .map((d) => ({ location: d.location, key: d.pageKey, title: words(d.title).map(stemmer) }));
   // Every word the reader could mean: the words of the pages and of the lay vocabulary, with how
   // often each is used, for the spelling rule below.
   const lexicon = new Map();
@@ -252,6 +258,8 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     return { raw, own, added, pointed, explained, corrected, asked };
   }
 
+  const signLocations = new Set(docs.filter((d) => d.tier).map((d) => d.location));
+
   // How many sections hold each word: a word in a good share of them ("day", "help") says little.
   const sectionCount = new Map();
   let sections = 0;
@@ -325,7 +333,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     // shared word ("standing", "walking") is a coincidence, not a description of the sign.
     // When the vocabulary points at a section that is not a sign ("fluttering" -> muscle twitching),
     // the reader described that, and a sign sharing a word or two with it does not overrule it.
-    const elsewhere = [...pointed].some((key) => key.includes("#") && !docs.some((d) => d.location === key && d.tier));
+    const elsewhere = [...pointed].some((key) => key.includes("#") && !signLocations.has(key));
     const named = (h) => pointed.has(docs[h.id].location) ||
       (!elsewhere && h.terms.filter((t) => distinctive.has(t)).length >= settings.signWords);
     // A sign the vocabulary points at (the reader described it in everyday words) needs less.
@@ -413,7 +421,8 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
 
   function search(query) {
     const endsInWord = !/\s$/.test(query);
-    const { raw, own, added, pointed, explained, corrected, asked } = understand(query, { typing: endsInWord });
+    const understood = understand(query, { typing: endsInWord });
+    const { raw, own, added, pointed, explained, corrected, asked } = understood;
     if (!raw.length && !query.trim()) return { items: [] };
     const terms = [...own, ...added];
     const weights = [...own.map((t, i) => (generic.has(t) ? settings.genericWeight : 1) *
@@ -493,7 +502,8 @@ function editDistance(a, b, limit) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let d = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
-      if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      const swap = before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1];
+      if (swap) d = Math.min(d, before[j - 2] + 1);
       row.push(d);
       smallest = Math.min(smallest, d);
     }
