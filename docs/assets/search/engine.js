@@ -75,6 +75,8 @@ export const SETTINGS = {
   corrections: (length) => (length < 4 ? 0 : length < 7 ? 1 : 2),
   // A word taken for a mistyped one counts a little less than a word typed right.
   correctedWeight: 0.8,
+  // At most this many new words are looked up as mistakes in one query.
+  maxCorrections: 10,
   // How many typing mistakes a word may hold, by its length.
   typos: (length) => (length < 4 ? 0 : length < 6 ? 1 : length < 10 ? 2 : 3),
   fuzzyWeight: 0.3,
@@ -159,6 +161,14 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     section: entry.see && entry.see.includes("#") ? pageKeyOf(entry.see) + "#" + entry.see.split("#")[1] : null,
   }));
 
+  // The lay phrases by their first word: a query is checked only for phrases that can start in it.
+  const phrasesByStart = new Map();
+  for (const entry of vocabulary) {
+    for (const phrase of entry.lay) {
+      if (phrase.length) phrasesByStart.set(phrase[0], [...(phrasesByStart.get(phrase[0]) || []), { entry, phrase }]);
+    }
+  }
+
   // Page titles long enough not to turn up by chance in a question, as runs of stemmed words.
   const titles = docs
     .filter((d) => !d.location.includes("#"))
@@ -175,6 +185,8 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   for (const doc of docs) [doc.title, doc.text, doc.terms, doc.page].forEach(count);
   for (const entry of index.config.vocabulary || []) entry.lay.forEach(count);
   const lexiconWords = [...lexicon.keys()].filter((w) => w.length >= 3);
+  const byLength = new Map(); // the same words by length: a mistyped word is compared with few
+  for (const w of lexiconWords) byLength.set(w.length, [...(byLength.get(w.length) || []), w]);
 
   // A word that is on no page and in no lay phrase is most likely mistyped ("magnisium", "cramsp",
   // "ibuprofin", "pregant"): the nearest word the site knows, by letters added, dropped, changed or
@@ -191,7 +203,9 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     const limit = settings.corrections(word.length);
     let best = null;
     let bestDistance = limit + 1;
-    for (const candidate of limit ? lexiconWords : []) {
+    const near = [];
+    for (let n = word.length - limit; limit && n <= word.length + limit; n++) near.push(...(byLength.get(n) || []));
+    for (const candidate of near) {
       if (Math.abs(candidate.length - word.length) > Math.min(limit, bestDistance)) continue;
       const d = editDistance(word, candidate, Math.min(limit, bestDistance));
       if (d < bestDistance || (d === bestDistance && best && lexicon.get(candidate) > lexicon.get(best))) {
@@ -207,11 +221,13 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     const all = ages(words(query));
     const raw = all.filter((w) => !STOP_WORDS.has(w));
     const corrected = new Set(); // positions in `raw` whose word was taken for a typing mistake
+    let tries = settings.maxCorrections; // a query of many unknown words is not a few typing mistakes
     const fix = (w, i, list) => {
       const term = stemmer(w);
       if (STOP_WORDS.has(w) || known.has(term) || lexicon.has(w)) return term;
       // The word still being typed is a beginning ("magn"), not a mistake: prefix search finds it.
       if (typing && i === list.length - 1 && lexiconWords.some((c) => c.startsWith(w))) return term;
+      if (!corrections.has(w) && tries-- <= 0) return term;
       const better = correct(w);
       if (!better) return term;
       if (list === raw) corrected.add(i);
@@ -227,8 +243,8 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     // a shorter one, so "the runs" is losing fluid, not running, and "drink every night" is heavy
     // drinking, not only "every night".
     const found = [];
-    for (const entry of vocabulary) {
-      for (const phrase of entry.lay) {
+    for (const first of new Set(sequence)) {
+      for (const { entry, phrase } of phrasesByStart.get(first) || []) {
         const at = find(sequence, phrase, settings.phraseGap);
         if (at) found.push({ entry, phrase, at });
       }
@@ -278,7 +294,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   const referenceWeight = (key, location, asked) =>
     (REFERENCE_PAGES.includes(key) && !asked.has(location) ? settings.referenceWeight : 1);
 
-  function run(terms, weights, { looser = false, lastIsPrefix = true, asked = new Set() } = {}, engine = mini,
+  function run(terms, weights, { looser = false, prefixAt = -1, asked = new Set() } = {}, engine = mini,
                boost = settings.boost) {
     if (!terms.length) return [];
     return engine.search(terms.join(" "), {
@@ -290,7 +306,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
         : referenceWeight(id, id, asked)),
       boostTerm: (term, i) => weights[i],
       fuzzy: (term) => settings.typos(term.length) + (looser ? 1 : 0),
-      prefix: (term, i) => looser || (lastIsPrefix && i === terms.length - 1 && term.length >= 3),
+      prefix: (term, i) => looser || (i === prefixAt && term.length >= 3),
       weights: { fuzzy: settings.fuzzyWeight, prefix: settings.prefixWeight },
       combineWith: "OR",
     });
@@ -424,11 +440,16 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     const understood = understand(query, { typing: endsInWord });
     const { raw, own, added, pointed, explained, corrected, asked } = understood;
     if (!raw.length && !query.trim()) return { items: [] };
-    const terms = [...own, ...added];
-    const weights = [...own.map((t, i) => (generic.has(t) ? settings.genericWeight : 1) *
-                                  (corrected.has(i) ? settings.correctedWeight : 1)),
-                     ...added.map((t) => (generic.has(t) ? settings.genericWeight : 1) * settings.vocabularyWeight)];
-    let options = { lastIsPrefix: endsInWord && own.length > 0, asked };
+    // Each word once, at the weight of its best use: the reader's own, the vocabulary's less.
+    const weight = new Map();
+    own.forEach((t, i) => weight.set(t, Math.max(weight.get(t) || 0, (generic.has(t) ? settings.genericWeight : 1) *
+                                                  (corrected.has(i) ? settings.correctedWeight : 1))));
+    for (const t of added) weight.set(t, (generic.has(t) ? settings.genericWeight : 1) * settings.vocabularyWeight);
+    const terms = [...weight.keys()];
+    const weights = [...weight.values()];
+    // The word being typed is the reader's last one, wherever it is in the list.
+    const typed = own.length ? terms.indexOf(own[own.length - 1]) : -1;
+    let options = { prefixAt: endsInWord ? typed : -1, asked };
     let hits = run(terms, weights, options);
     if (!hits.length) hits = run(terms, weights, (options = { looser: true, asked }));
     if (!hits.length) return { items: fallback(query) };
