@@ -164,8 +164,9 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   // The lay phrases by their first word: a query is checked only for phrases that can start in it.
   const phrasesByStart = new Map();
   for (const entry of vocabulary) {
-    for (const phrase of entry.lay) {
-      if (phrase.length) phrasesByStart.set(phrase[0], [...(phrasesByStart.get(phrase[0]) || []), { entry, phrase }]);
+    for (const phrase of entry.lay.filter((p) => p.length)) {
+      if (!phrasesByStart.has(phrase[0])) phrasesByStart.set(phrase[0], []);
+      phrasesByStart.get(phrase[0]).push({ entry, phrase });
     }
   }
 
@@ -180,13 +181,27 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     .map((d) => ({ location: d.location, key: d.pageKey, title: words(d.title).map(stemmer) }));
   // Every word the reader could mean: the words of the pages and of the lay vocabulary, with how
   // often each is used, for the spelling rule below.
+  // Also how many sections hold each word: a word in a good share of them ("day", "help") says
+  // little (see the warning-sign rule).
   const lexicon = new Map();
-  const count = (text) => { for (const w of words(text)) lexicon.set(w, (lexicon.get(w) || 0) + 1); };
-  for (const doc of docs) [doc.title, doc.text, doc.terms, doc.page].forEach(count);
-  for (const entry of index.config.vocabulary || []) entry.lay.forEach(count);
+  const sectionCount = new Map();
+  let sections = 0;
+  const count = (list) => { for (const w of list) lexicon.set(w, (lexicon.get(w) || 0) + 1); };
+  for (const doc of docs) {
+    const list = words(doc.title + " " + doc.text);
+    count(list);
+    if (doc.location.includes("#")) {
+      sections++;
+      for (const term of new Set(list.map(stem))) if (term) sectionCount.set(term, (sectionCount.get(term) || 0) + 1);
+    } else count(words(doc.terms + " " + doc.page));
+  }
+  for (const entry of index.config.vocabulary || []) for (const phrase of entry.lay) count(words(phrase));
   const lexiconWords = [...lexicon.keys()].filter((w) => w.length >= 3);
   const byLength = new Map(); // the same words by length: a mistyped word is compared with few
-  for (const w of lexiconWords) byLength.set(w.length, [...(byLength.get(w.length) || []), w]);
+  for (const w of lexiconWords) {
+    if (!byLength.has(w.length)) byLength.set(w.length, []);
+    byLength.get(w.length).push(w);
+  }
 
   // A word that is on no page and in no lay phrase is most likely mistyped ("magnisium", "cramsp",
   // "ibuprofin", "pregant"): the nearest word the site knows, by letters added, dropped, changed or
@@ -276,16 +291,6 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
 
   const signLocations = new Set(docs.filter((d) => d.tier).map((d) => d.location));
 
-  // How many sections hold each word: a word in a good share of them ("day", "help") says little.
-  const sectionCount = new Map();
-  let sections = 0;
-  for (const doc of docs) {
-    if (!doc.location.includes("#")) continue;
-    sections++;
-    for (const term of new Set(words(doc.title + " " + doc.text).map(stem))) {
-      if (term) sectionCount.set(term, (sectionCount.get(term) || 0) + 1);
-    }
-  }
   const common = (term) => (sectionCount.get(term) || 0) > settings.commonShare * sections;
 
   // Reference pages (sources, glossary, changes) answer "what does it mean" and "where is this
