@@ -38,6 +38,9 @@ const GENERIC = "leg legs cramp cramps cramping cramped muscle muscles spasm spa
 const BODY = "foot feet toe toes thigh thighs shin shins hamstring hamstrings quad quads ankle ankles heel arch sole";
 export const OVERVIEW = "";
 const REFERENCE_PAGES = ["sources/", "glossary/", "changes/", "about/"];
+const GLOSSARY = "glossary/";
+// How a question asking what something is starts.
+const DEFINING = ["what is", "what are", "whats", "what is a", "what is an", "whats a"].map((s) => s.split(" "));
 
 // Tuned on the tuning half of tests/search_queries_heldout.yml, tests/search_queries.yml and
 // tests/search_queries_fresh.yml only.
@@ -282,9 +285,11 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
       if (entry.section) pointed.add(entry.section);
     }
     // A reference section the query names in full, on a page the vocabulary says it asks for
-    // ("what does DVT stand for": the glossary's DVT), is what the reader wants.
+    // ("what does DVT stand for": the glossary's DVT), or in a question that asks what something is
+    // ("what is a pulmonary embolism"), is what the reader wants.
+    const defining = DEFINING.some((start) => start.every((w, i) => all[i] === w));
     const asked = new Set(referenceTitles
-      .filter((r) => pointed.has(r.key) && find(sequence, r.title))
+      .filter((r) => (pointed.has(r.key) || (defining && r.key === GLOSSARY)) && find(sequence, r.title))
       .flatMap((r) => [r.location, r.key]));
     return { raw, own, added, pointed, explained, corrected, asked };
   }
