@@ -74,8 +74,8 @@ export const SETTINGS = {
   // A page the vocabulary names for a phrase in the query (its `see:`) counts this much more.
   seeBoost: 2,
   // How many typing mistakes a word on no page may hold for the nearest word on a page to stand
-  // in for it, by its length ("pregant" -> "pregnant", not "sore" -> "more" for a short word).
-  corrections: (length) => (length < 4 ? 0 : length < 7 ? 1 : 2),
+  // in for it, by its length ("pregant" -> "pregnant"; see correct() for three-letter words).
+  corrections: (length) => (length < 3 ? 0 : length < 7 ? 1 : 2),
   // A word taken for a mistyped one counts a little less than a word typed right.
   correctedWeight: 0.8,
   // At most this many new words are looked up as mistakes in one query.
@@ -225,6 +225,11 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     for (let n = word.length - limit; limit && n <= word.length + limit; n++) near.push(...(byLength.get(n) || []));
     for (const candidate of near) {
       if (Math.abs(candidate.length - word.length) > Math.min(limit, bestDistance)) continue;
+      // A three-letter word has too many neighbours ("sat" is not "salt"): only two swapped letters
+      // ("lge" for "leg"), a dropped letter in a common word ("wen" for "when") or in a word with no
+      // vowel left ("clf" for "calf") is taken for a mistake.
+      if (word.length === 3 && !(sameLetters(word, candidate) ||
+          (candidate.length === 4 && (STOP_WORDS.has(candidate) || !/[aeiouy]/.test(word))))) continue;
       const d = editDistance(word, candidate, Math.min(limit, bestDistance));
       if (d < bestDistance || (d === bestDistance && best && lexicon.get(candidate) > lexicon.get(best))) {
         best = candidate;
@@ -520,6 +525,10 @@ function find(terms, phrase, gap = 0) {
     return null;
   };
   return phrase.length ? from(0, 0) : null;
+}
+
+function sameLetters(a, b) {
+  return [...a].sort().join("") === [...b].sort().join("");
 }
 
 // The number of letters added, dropped, changed or swapped with a neighbour that turn `a` into `b`
