@@ -67,6 +67,16 @@ def test_topic_pages_sources_lists_are_left_out_of_the_search_index(built_site: 
     assert any(loc.startswith("sources/#") for loc in entries), "the Sources page itself must stay searchable"
 
 
+def test_sections_copied_from_other_pages_are_marked_and_tool_pages_have_terms(built_site: Path) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entries = {entry["location"]: entry for entry in index["docs"]}
+    # The warning box and the words on a page repeat the warning-signs page and the glossary.
+    assert entries["causes/#get-help"].get("copy") and entries["causes/#words"].get("copy")
+    assert not entries["causes/#alcohol"].get("copy")
+    assert not any(e.get("copy") for loc, e in entries.items() if loc.startswith(("glossary/", "cramp-card/")))
+    assert entries["cramp-card/"]["terms"], "the printable card has no words to be found by"
+
+
 def test_slug_of_result_links() -> None:
     assert slug_of("http://127.0.0.1:8000/") == "index"
     assert slug_of("http://127.0.0.1:8000/causes/#alcohol") == "causes"
