@@ -67,6 +67,16 @@ def test_topic_pages_sources_lists_are_left_out_of_the_search_index(built_site: 
     assert any(loc.startswith("sources/#") for loc in entries), "the Sources page itself must stay searchable"
 
 
+def test_sections_copied_from_other_pages_are_marked_and_tool_pages_have_terms(built_site: Path) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entries = {entry["location"]: entry for entry in index["docs"]}
+    # The warning box and the words on a page repeat the warning-signs page and the glossary.
+    assert entries["causes/#get-help"].get("copy") and entries["causes/#words"].get("copy")
+    assert not entries["causes/#alcohol"].get("copy")
+    assert not any(e.get("copy") for loc, e in entries.items() if loc.startswith(("glossary/", "cramp-card/")))
+    assert entries["cramp-card/"]["terms"], "the printable card has no words to be found by"
+
+
 def test_slug_of_result_links() -> None:
     assert slug_of("http://127.0.0.1:8000/") == "index"
     assert slug_of("http://127.0.0.1:8000/causes/#alcohol") == "causes"
@@ -155,6 +165,12 @@ PATTERNS = {
     "common-words question": ("what is a cramp", {"index", "faq"}),
     "misspelling beyond one letter": ("pregant leg cramsp", {"pregnancy"}),
     "lay synonym": ("charley horse in my thigh", {"index", "treatments", "prevention"}),
+    "a word on no page, nearest word on a page": ("magnisium tablets for cramps", {"treatments", "myths", "faq"}),
+    "an age in years is not always a child": ("is quinine safe for a 70 year old", {"treatment-choices", "treatments"}),
+    "the longest lay phrase keeps its words": ("cramps and the runs", {"when-to-see-a-doctor"}),
+    "a glossary word asked about": ("what does claudication mean", {"glossary"}),
+    "a condition named, not described": ("dvt or cramp how to tell", {"look-alike-conditions"}),
+    "cramp words and where the cramp is": ("toe cramps", {"index"}),
 }
 
 
@@ -164,6 +180,14 @@ def test_each_failure_pattern_finds_its_page(search_box: Any, pattern: str) -> N
     query, pages = PATTERNS[pattern]
     slugs, _ = search_box.search(query)
     assert set(slugs[:3]) & pages, f"{pattern}: {query!r} gave {slugs[:4]}, expected one of {sorted(pages)}"
+
+
+@pytest.mark.browser
+def test_one_word_shared_with_a_warning_sign_does_not_put_it_first(search_box: Any) -> None:
+    # "standing" is in the swollen-calf sign ("worse when you walk or stand"), but the query
+    # describes a cause, not the sign.
+    slugs, _ = search_box.search("cramps from standing all day in the shop")
+    assert slugs[:1] == ["causes"], slugs[:4]
 
 
 def result_links(page: Any) -> list[str]:
@@ -176,6 +200,8 @@ def result_links(page: Any) -> list[str]:
 @pytest.mark.parametrize(("story", "sign"), [
     ("my calf is red hot and puffy", "swollen-calf"),
     ("foot suddenly went cold and white", "cold-pale-leg"),
+    ("my nose keeps bleeding since i started quinine", "quinine-bleeding"),
+    ("cramp wont stop after 20 minutes", "cramp-over-10-minutes"),
 ])
 def test_a_story_that_names_a_warning_sign_puts_that_sign_first(search_box: Any, story: str, sign: str) -> None:
     slugs, _ = search_box.search(story)

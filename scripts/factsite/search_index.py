@@ -9,6 +9,8 @@ MkDocs has written the file, we rewrite it in place with what our engine needs t
   index can reach the results list;
 - for every entry, its page's title and the page's `search_terms` (each page's own words for it);
 - for a warning sign, its tier, so a query that names a sign can put that sign first;
+- for a section that repeats what another page says (the warning box, the words on the page, the
+  cramp card), a `copy` mark, so a query matches the page that says it before the pages that repeat it;
 - the lay vocabulary (data/vocabulary.yml): the words readers use, mapped to the words on the pages.
 
 Material's own fields (`location`, `title`, `text`) keep their meaning, so the theme's results
@@ -25,9 +27,16 @@ from pathlib import Path
 from typing import Any
 
 from .model import WARNING_PAGE, Site
+from .render import tool_links
 
+CARD_PAGE = "cramp-card"  # the card's own page: there the card is not a copy
 INDEX = Path("search") / "search_index.json"
 GLOSSARY = "glossary"
+# Sections every topic page carries, copied from elsewhere: the warning signs that matter for the
+# page (from the warning-signs page), the glossary's words the page uses, and the cramp card.
+COPIED = {"get-help", "words", "cramp-now"}
+# The words on a page come in alphabetical groups headed "C to P"; each group is a section too.
+WORD_GROUP = re.compile(r"[A-Z] to [A-Z]")
 # Material's own worker; ours replaces it (docs/overrides/main.html), so it is not shipped.
 MATERIAL_SEARCH = (Path("assets") / "javascripts" / "workers", Path("assets") / "javascripts" / "lunr")
 
@@ -73,6 +82,9 @@ def documents(material_docs: list[dict[str, Any]], site: Site) -> list[dict[str,
     signs = {s.id: s.tier for p in site.pages for s in p.facts.signs}
     titles: dict[str, str] = {}
     terms = {p.slug: list(p.facts.page.search_terms) for p in site.pages}
+    # A tool page with no search terms of its own (the printable card) is found by the name its
+    # links give it ("During a cramp: a card to print").
+    tools = {target.removesuffix(".md"): [title] for target, title in tool_links(site)}
     for doc in material_docs:
         if "#" not in doc["location"]:
             titles[_slug(doc["location"])] = plain(doc["title"])
@@ -85,9 +97,11 @@ def documents(material_docs: list[dict[str, Any]], site: Site) -> list[dict[str,
             "text": plain(doc.get("text", "")),
             "page": titles.get(slug, ""),
             # Generated pages (sources, glossary, ...) carry their words as Material tags.
-            "terms": terms.get(slug, doc.get("tags", [])),
+            "terms": terms.get(slug, doc.get("tags", tools.get(slug, []))),
         }
         anchor = doc["location"].partition("#")[2]
+        if slug not in {GLOSSARY, CARD_PAGE} and (anchor in COPIED or WORD_GROUP.fullmatch(entry["title"])):
+            entry["copy"] = True
         if slug == WARNING_PAGE and anchor in signs:
             entry["tier"] = signs[anchor]
         if slug == GLOSSARY and anchor:

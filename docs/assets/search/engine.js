@@ -1,7 +1,8 @@
 // The site's search engine: MiniSearch (BM25 ranking, typo and prefix matching, field boosts)
 // over every section of every page, with English stemming, the lay vocabulary from
-// data/vocabulary.yml, and three rules of our own: pages are ranked by their best sections,
-// a query that names a warning sign puts that sign first, and no query ends with nothing.
+// data/vocabulary.yml, and rules of our own: a word on no page is read as the nearest word on one,
+// lay phrases are matched longest first, pages are ranked by their best sections, a query that
+// names a warning sign puts that sign first, and no query ends with nothing.
 //
 // It runs in the search worker (worker.js) on the reader's device, and in Node for the
 // benchmarks (benchmarks/search_engines.py), so both measure the same code. It never touches
@@ -20,7 +21,11 @@ const STOP_WORDS = new Set((
   "not of off often on only or other our own rather said say says she should since so some than that the " +
   "their them then there these they this tis to too twas us wants was we were what when where which while " +
   "who whom why will with would yet you your im ive id dont doesnt didnt isnt wont cant its thats whats " +
-  "really actually any anything something thing things ok okay please"
+  "really actually any anything something thing things ok okay please " +
+  // Everyday words that say nothing about the topic; left as they are, a mistyped-word rule would
+  // read "through" as "though" and count it.
+  "through though although again even still many lot lots bit quite being each such both " +
+  "whether until upon onto"
 ).split(" "));
 
 const FIELDS = ["title", "text", "terms", "page"];
@@ -28,10 +33,17 @@ const FIELDS = ["title", "text", "terms", "page"];
 // Words that nearly every page has: they say the query is about cramps, not which page answers it.
 // They count for less, and a query of nothing else goes to the overview.
 const GENERIC = "leg legs cramp cramps cramping cramped muscle muscles spasm spasms calf calves pain painful hurt hurts";
+// Where a cramp strikes: with only these and cramp words ("cramp in my shin", "toe cramps"), the
+// query asks what a cramp there is, which the overview answers.
+const BODY = "foot feet toe toes thigh thighs shin shins hamstring hamstrings quad quads ankle ankles heel arch sole";
 export const OVERVIEW = "";
 const REFERENCE_PAGES = ["sources/", "glossary/", "changes/", "about/"];
+const GLOSSARY = "glossary/";
+// How a question asking what something is starts.
+const DEFINING = ["what is", "what are", "whats", "what is a", "what is an", "whats a"].map((s) => s.split(" "));
 
-// Tuned on the tuning half of tests/search_queries_heldout.yml and on tests/search_queries.yml only.
+// Tuned on the tuning half of tests/search_queries_heldout.yml, tests/search_queries.yml and
+// tests/search_queries_fresh.yml only.
 export const SETTINGS = {
   boost: { title: 2.5, terms: 3, page: 2, text: 1 },
   // A section's score counts fully; the page's other sections add a little, so a page that
@@ -40,14 +52,34 @@ export const SETTINGS = {
   // How much the page as a whole counts against its best section (0: only sections).
   wholePage: 0.5,
   pageBoost: { title: 3, terms: 5, headings: 2, text: 1 },
+  // A query holding a page's whole title of at least this many words names that page.
+  titleWords: 4,
+  // How many of the reader's words may stand between two words of a lay phrase.
+  phraseGap: 1,
   // Words the lay vocabulary adds weigh less than the reader's own.
   vocabularyWeight: 0.5,
   genericWeight: 0.8,
   // A warning sign goes first when its score is at least this share of the best section's.
   signShare: 0.9,
+  // ... or at least this share when the vocabulary points at it (the reader described it).
+  pointedSignShare: 0.5,
+  // A sign the vocabulary does not point at must hold this many of the reader's own words that are
+  // in no more than this share of the sections.
+  signWords: 2,
+  commonShare: 0.2,
   referenceWeight: 0.5,
+  // A section copied from another page (the warning box, the words on the page, the cramp card):
+  // the page it came from answers the query, not every page that repeats it.
+  copyWeight: 0.3,
   // A page the vocabulary names for a phrase in the query (its `see:`) counts this much more.
   seeBoost: 2,
+  // How many typing mistakes a word on no page may hold for the nearest word on a page to stand
+  // in for it, by its length ("pregant" -> "pregnant"; see correct() for three-letter words).
+  corrections: (length) => (length < 3 ? 0 : length < 7 ? 1 : 2),
+  // A word taken for a mistyped one counts a little less than a word typed right.
+  correctedWeight: 0.8,
+  // At most this many new words are looked up as mistakes in one query.
+  maxCorrections: 10,
   // How many typing mistakes a word may hold, by its length.
   typos: (length) => (length < 4 ? 0 : length < 6 ? 1 : length < 10 ? 2 : 3),
   fuzzyWeight: 0.3,
@@ -79,6 +111,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   const known = new Set(); // every processed term in the index, for the typo rules below
   const stem = (word) => (STOP_WORDS.has(word) ? null : stemmer(word));
   const generic = new Set(GENERIC.split(" ").map(stem));
+  const where = new Set([...generic, ...BODY.split(" ").map(stem)]);
   const docs = index.docs.map((doc, id) => ({
     id,
     location: doc.location,
@@ -90,6 +123,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     terms: settings.termsEverywhere || !doc.location.includes("#") ? (doc.terms || []).join(" ; ") : "",
     page: settings.pageTitleEverywhere || !doc.location.includes("#") ? doc.page || "" : "",
     tier: doc.tier,
+    copy: Boolean(doc.copy),
     pageKey: doc.location.split("#")[0],
   }));
   const mini = new MiniSearch({
@@ -111,7 +145,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     if (!doc.location.includes("#")) {
       page.title = doc.title;
       page.terms = (doc.terms || []).join(" ; ");
-    } else {
+    } else if (!doc.copy) {
       page.headings += " ; " + doc.title;
       page.text += " " + (doc.text || "");
     }
@@ -130,58 +164,170 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     section: entry.see && entry.see.includes("#") ? pageKeyOf(entry.see) + "#" + entry.see.split("#")[1] : null,
   }));
 
-  // A word that is not in the index may be two letters swapped ("cramsp", "grwoing").
-  function swapped(term, raw) {
-    for (let i = 0; i + 1 < raw.length; i++) {
-      const candidate = stem(raw.slice(0, i) + raw[i + 1] + raw[i] + raw.slice(i + 2));
-      if (candidate && known.has(candidate)) return candidate;
+  // The lay phrases by their first word: a query is checked only for phrases that can start in it.
+  const phrasesByStart = new Map();
+  for (const entry of vocabulary) {
+    for (const phrase of entry.lay.filter((p) => p.length)) {
+      if (!phrasesByStart.has(phrase[0])) phrasesByStart.set(phrase[0], []);
+      phrasesByStart.get(phrase[0]).push({ entry, phrase });
     }
-    return term;
   }
 
-  function understand(query) {
-    const all = words(query);
+  // Page titles long enough not to turn up by chance in a question, as runs of stemmed words.
+  const titles = docs
+    .filter((d) => !d.location.includes("#"))
+    .map((d) => ({ key: d.location, title: words(d.title).map(stemmer) }))
+    .filter((t) => t.title.length >= settings.titleWords);
+  // The entries of the reference pages (a glossary word, a source type), the same way.
+  const referenceTitles = docs
+    .filter((d) => REFERENCE_PAGES.includes(d.pageKey) && d.location.includes("#"))
+    .map((d) => ({ location: d.location, key: d.pageKey, title: words(d.title).map(stemmer) }));
+  // Every word the reader could mean: the words of the pages and of the lay vocabulary, with how
+  // often each is used, for the spelling rule below.
+  // Also how many sections hold each word: a word in a good share of them ("day", "help") says
+  // little (see the warning-sign rule).
+  const lexicon = new Map();
+  const sectionCount = new Map();
+  let sections = 0;
+  const count = (list) => { for (const w of list) lexicon.set(w, (lexicon.get(w) || 0) + 1); };
+  for (const doc of docs) {
+    const list = words(doc.title + " " + doc.text);
+    count(list);
+    if (doc.location.includes("#")) {
+      sections++;
+      for (const term of new Set(list.map(stem))) if (term) sectionCount.set(term, (sectionCount.get(term) || 0) + 1);
+    } else count(words(doc.terms + " " + doc.page));
+  }
+  for (const entry of index.config.vocabulary || []) for (const phrase of entry.lay) count(words(phrase));
+  const lexiconWords = [...lexicon.keys()].filter((w) => w.length >= 3);
+  const byLength = new Map(); // the same words by length: a mistyped word is compared with few
+  for (const w of lexiconWords) {
+    if (!byLength.has(w.length)) byLength.set(w.length, []);
+    byLength.get(w.length).push(w);
+  }
+
+  // A word that is on no page and in no lay phrase is most likely mistyped ("magnisium", "cramsp",
+  // "ibuprofin", "pregant"): the nearest word the site knows, by letters added, dropped, changed or
+  // swapped, stands in for it. The fewest changes win, then the word the pages use most.
+  const corrections = new Map();
+  function correct(word) {
+    if (corrections.has(word)) return corrections.get(word);
+    // Spelt as it sounds: "nite", "tite", "lite" for night, tight, light.
+    const sounded = word.replace(/ite$/, "ight");
+    if (sounded !== word && lexicon.has(sounded)) {
+      corrections.set(word, sounded);
+      return sounded;
+    }
+    const limit = settings.corrections(word.length);
+    let best = null;
+    let bestDistance = limit + 1;
+    const near = [];
+    for (let n = word.length - limit; limit && n <= word.length + limit; n++) near.push(...(byLength.get(n) || []));
+    for (const candidate of near) {
+      if (Math.abs(candidate.length - word.length) > Math.min(limit, bestDistance)) continue;
+      // A three-letter word has too many neighbours ("sat" is not "salt"): only two swapped letters
+      // ("lge" for "leg"), a dropped letter in a common word ("wen" for "when") or in a word with no
+      // vowel left ("clf" for "calf") is taken for a mistake.
+      if (word.length === 3 && !(sameLetters(word, candidate) ||
+          (candidate.length === 4 && (STOP_WORDS.has(candidate) || !/[aeiouy]/.test(word))))) continue;
+      const d = editDistance(word, candidate, Math.min(limit, bestDistance));
+      if (d < bestDistance || (d === bestDistance && best && lexicon.get(candidate) > lexicon.get(best))) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    corrections.set(word, best);
+    return best;
+  }
+
+  function understand(query, { typing = false } = {}) {
+    const all = ages(words(query));
     const raw = all.filter((w) => !STOP_WORDS.has(w));
-    const fix = (w) => {
+    const corrected = new Set(); // positions in `raw` whose word was taken for a typing mistake
+    let tries = settings.maxCorrections; // a query of many unknown words is not a few typing mistakes
+    const fix = (w, i, list) => {
       const term = stemmer(w);
-      return STOP_WORDS.has(w) || known.has(term) ? term : swapped(term, w);
+      if (STOP_WORDS.has(w) || known.has(term) || lexicon.has(w)) return term;
+      // The word still being typed is a beginning ("magn"), not a mistake: prefix search finds it.
+      if (typing && i === list.length - 1 && lexiconWords.some((c) => c.startsWith(w))) return term;
+      if (!corrections.has(w) && tries-- <= 0) return term;
+      const better = correct(w);
+      if (!better) return term;
+      if (list === raw) corrected.add(i);
+      return stemmer(better);
     };
     const own = raw.map(fix);
     const sequence = all.map(fix);
     const added = [];
     const pointed = new Set(); // pages the vocabulary says answer a phrase in the query
     const explained = new Set(); // the reader's words that a lay phrase took up
-    for (const entry of vocabulary) {
-      const found = entry.lay.filter((phrase) => contains(sequence, phrase));
-      if (!found.length) continue;
-      for (const phrase of found) for (const term of phrase) explained.add(term);
+    // Every lay phrase in the query, longest first (of two as long, the one with no words between
+    // its words, then the one that starts first); words a longer phrase took do not count again for
+    // a shorter one, so "the runs" is losing fluid, not running, and "drink every night" is heavy
+    // drinking, not only "every night".
+    const found = [];
+    for (const first of new Set(sequence)) {
+      for (const { entry, phrase } of phrasesByStart.get(first) || []) {
+        const at = find(sequence, phrase, settings.phraseGap);
+        if (at) found.push({ entry, phrase, at });
+      }
+    }
+    const span = (m) => m.at[m.at.length - 1] - m.at[0];
+    found.sort((a, b) => b.phrase.length - a.phrase.length || span(a) - span(b) || a.at[0] - b.at[0]);
+    const taken = new Set();
+    const entries = new Set();
+    for (const { entry, phrase, at } of found) {
+      if (at.some((i) => taken.has(i))) continue;
+      for (const i of at) taken.add(i);
+      for (const term of phrase) explained.add(term);
+      entries.add(entry);
+    }
+    // A page's whole title in the query ("when to see a doctor about cramps") names that page.
+    for (const { key, title } of titles) if (find(sequence, title)) pointed.add(key);
+    for (const entry of vocabulary.filter((e) => entries.has(e))) {
       for (const term of entry.means) if (!own.includes(term) && !added.includes(term)) added.push(term);
       if (entry.see) pointed.add(entry.see);
       if (entry.section) pointed.add(entry.section);
     }
-    return { raw, own, added, pointed, explained };
+    // A reference section the query names in full, on a page the vocabulary says it asks for
+    // ("what does DVT stand for": the glossary's DVT), or in a question that asks what something is
+    // ("what is a pulmonary embolism"), is what the reader wants.
+    const defining = DEFINING.some((start) => start.every((w, i) => all[i] === w));
+    const asked = new Set(referenceTitles
+      .filter((r) => (pointed.has(r.key) || (defining && r.key === GLOSSARY)) && find(sequence, r.title))
+      .flatMap((r) => [r.location, r.key]));
+    return { raw, own, added, pointed, explained, corrected, asked };
   }
 
-  // Reference pages (sources, glossary, changes) answer "what does it mean" and "where is this
-  // from"; for anything else a topic page should come first.
-  const referenceWeight = (key) => (REFERENCE_PAGES.includes(key) ? settings.referenceWeight : 1);
+  const signLocations = new Set(docs.filter((d) => d.tier).map((d) => d.location));
 
-  function run(terms, weights, { looser = false, lastIsPrefix = true } = {}, engine = mini, boost = settings.boost) {
+  const common = (term) => (sectionCount.get(term) || 0) > settings.commonShare * sections;
+
+  // Reference pages (sources, glossary, changes) answer "what does it mean" and "where is this
+  // from"; for anything else a topic page should come first, unless the query asks for that very
+  // entry (see `asked` above).
+  const referenceWeight = (key, location, asked) =>
+    (REFERENCE_PAGES.includes(key) && !asked.has(location) ? settings.referenceWeight : 1);
+
+  function run(terms, weights, { looser = false, prefixAt = -1, asked = new Set() } = {}, engine = mini,
+               boost = settings.boost) {
     if (!terms.length) return [];
     return engine.search(terms.join(" "), {
       tokenize: (s) => s.split(" "),
       processTerm: (t) => t,
       boost,
-      boostDocument: (id) => (engine === mini ? referenceWeight(docs[id].pageKey) : referenceWeight(id)),
+      boostDocument: (id) => (engine === mini
+        ? referenceWeight(docs[id].pageKey, docs[id].location, asked) * (docs[id].copy ? settings.copyWeight : 1)
+        : referenceWeight(id, id, asked)),
       boostTerm: (term, i) => weights[i],
       fuzzy: (term) => settings.typos(term.length) + (looser ? 1 : 0),
-      prefix: (term, i) => looser || (lastIsPrefix && i === terms.length - 1 && term.length >= 3),
+      prefix: (term, i) => looser || (i === prefixAt && term.length >= 3),
       weights: { fuzzy: settings.fuzzyWeight, prefix: settings.prefixWeight },
       combineWith: "OR",
     });
   }
 
-  function rank(found, pageHits, pointed) {
+  function rank(found, pageHits, pointed, distinctive) {
     // A section the vocabulary names for a phrase in the query counts more, as its page does.
     const hits = found
       .map((h) => (pointed.has(docs[h.id].location) ? { ...h, score: h.score * settings.seeBoost } : h))
@@ -213,7 +359,17 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     // near the best section, the one that covers most of the reader's words, so "red, hot, swollen
     // calf" leads to the calf sign, not to a shorter sign that mentions only "red" and "hot".
     const top = hits.length ? hits[0].score : 0;
-    const signs = hits.filter((h) => docs[h.id].tier && h.score >= settings.signShare * top);
+    // A sign is named when the vocabulary points at it, or when it holds at least two of the reader's
+    // own words that are neither cramp words nor common on the pages ("day", "night", "help"): one
+    // shared word ("standing", "walking") is a coincidence, not a description of the sign.
+    // When the vocabulary points at a section that is not a sign ("fluttering" -> muscle twitching),
+    // the reader described that, and a sign sharing a word or two with it does not overrule it.
+    const elsewhere = [...pointed].some((key) => key.includes("#") && !signLocations.has(key));
+    const named = (h) => pointed.has(docs[h.id].location) ||
+      (!elsewhere && h.terms.filter((t) => distinctive.has(t)).length >= settings.signWords);
+    // A sign the vocabulary points at (the reader described it in everyday words) needs less.
+    const share = (h) => (pointed.has(docs[h.id].location) ? settings.pointedSignShare : settings.signShare);
+    const signs = hits.filter((h) => docs[h.id].tier && h.score >= share(h) * top && named(h));
     const coverage = (h) => new Set(h.queryTerms).size;
     const sign = signs.sort((a, b) => coverage(b) - coverage(a) || b.score - a.score)[0];
     if (sign) {
@@ -295,24 +451,32 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   }
 
   function search(query) {
-    const { raw, own, added, pointed, explained } = understand(query);
-    if (!raw.length && !query.trim()) return { items: [] };
-    const terms = [...own, ...added];
-    const weights = [...own.map((t) => (generic.has(t) ? settings.genericWeight : 1)),
-                     ...added.map((t) => (generic.has(t) ? settings.genericWeight : 1) * settings.vocabularyWeight)];
     const endsInWord = !/\s$/.test(query);
-    let options = { lastIsPrefix: endsInWord && own.length > 0 };
+    const understood = understand(query, { typing: endsInWord });
+    const { raw, own, added, pointed, explained, corrected, asked } = understood;
+    if (!raw.length && !query.trim()) return { items: [] };
+    // Each word once, at the weight of its best use: the reader's own, the vocabulary's less.
+    const weight = new Map();
+    own.forEach((t, i) => weight.set(t, Math.max(weight.get(t) || 0, (generic.has(t) ? settings.genericWeight : 1) *
+                                                  (corrected.has(i) ? settings.correctedWeight : 1))));
+    for (const t of added) weight.set(t, (generic.has(t) ? settings.genericWeight : 1) * settings.vocabularyWeight);
+    const terms = [...weight.keys()];
+    const weights = [...weight.values()];
+    // The word being typed is the reader's last one, wherever it is in the list.
+    const typed = own.length ? terms.indexOf(own[own.length - 1]) : -1;
+    let options = { prefixAt: endsInWord ? typed : -1, asked };
     let hits = run(terms, weights, options);
-    if (!hits.length) hits = run(terms, weights, (options = { looser: true }));
+    if (!hits.length) hits = run(terms, weights, (options = { looser: true, asked }));
     if (!hits.length) return { items: fallback(query) };
     const matched = new Set(hits.flatMap((h) => h.terms));
     // The theme lists the reader's words that matched nothing as "Missing"; a word the vocabulary
     // understood is not missing.
     const shown = Object.fromEntries(raw.map((w, i) => [w, matched.has(own[i]) || explained.has(own[i])]));
     const pageHits = run(terms, weights, options, pageIndex, settings.pageBoost);
-    const ranked = rank(hits, pageHits, pointed);
-    if (own.length && own.every((t) => generic.has(t)) && !added.length) {
-      // Only "leg cramp" words: the overview answers that best.
+    const ranked = rank(hits, pageHits, pointed, new Set(own.filter((t) => !generic.has(t) && !common(t))));
+    if (own.length && own.every((t) => where.has(t)) && added.every((t) => where.has(t)) &&
+        own.some((t) => generic.has(t))) {
+      // Only "leg cramp" words, perhaps with where: the overview answers that best.
       const i = ranked.findIndex((p) => p.key === OVERVIEW);
       if (i > 0) ranked.unshift(...ranked.splice(i, 1));
     }
@@ -322,16 +486,70 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
   return { search, understand };
 }
 
+// An age said in years ("my 6 year old", "an 85 year old", "aged 15", "im 67") becomes the word for
+// that stage of life, which the vocabulary knows: a child, a teenager, an adult or an older person.
+const AGE_AFTER = new Set(["year", "years", "yr", "yrs", "yo"]);
+const AGE_BEFORE = new Set(["aged", "age", "im", "hes", "shes", "turned", "turning"]);
+function ages(list) {
+  const out = [];
+  for (let i = 0; i < list.length; i++) {
+    const w = list[i];
+    if (!/^\d{1,3}$/.test(w) || !(AGE_AFTER.has(list[i + 1]) || AGE_BEFORE.has(list[i - 1]))) {
+      out.push(w);
+      continue;
+    }
+    const years = Number(w);
+    out.push(years < 13 ? "child" : years < 18 ? "teenager" : years < 60 ? "adult" : "older");
+    if (AGE_AFTER.has(list[i + 1])) i += list[i + 2] === "old" || list[i + 2] === "olds" ? 2 : 1;
+  }
+  return out;
+}
+
 // "causes#alcohol" -> "causes/", as the index writes page addresses; "index" is the overview, "".
 function pageKeyOf(see) {
   const slug = see.split("#")[0];
   return slug === "index" ? OVERVIEW : slug + "/";
 }
 
-function contains(terms, phrase) {
-  outer: for (let i = 0; i + phrase.length <= terms.length; i++) {
-    for (let j = 0; j < phrase.length; j++) if (terms[i + j] !== phrase[j]) continue outer;
-    return true;
+// Where the reader's words hold the phrase (the positions of its words), in its order, with at most
+// `gap` other words between two of its words: "pull my toes" and "drink quite heavily" say "pull
+// toes" and "drink heavily". Null when they do not.
+function find(terms, phrase, gap = 0) {
+  const from = (i, j) => {
+    if (j === phrase.length) return [];
+    for (let k = i; k < Math.min(terms.length, i + 1 + (j ? gap : terms.length)); k++) {
+      if (terms[k] !== phrase[j]) continue;
+      const rest = from(k + 1, j + 1);
+      if (rest) return [k, ...rest];
+    }
+    return null;
+  };
+  return phrase.length ? from(0, 0) : null;
+}
+
+function sameLetters(a, b) {
+  return [...a].sort().join("") === [...b].sort().join("");
+}
+
+// The number of letters added, dropped, changed or swapped with a neighbour that turn `a` into `b`
+// (optimal string alignment), or more than `limit` once it is clear there are more.
+function editDistance(a, b, limit) {
+  let before = null;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let smallest = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+      const swap = before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1];
+      if (swap) d = Math.min(d, before[j - 2] + 1);
+      row.push(d);
+      smallest = Math.min(smallest, d);
+    }
+    if (smallest > limit) return limit + 1;
+    before = previous;
+    previous = row;
   }
-  return false;
+  return previous[b.length];
 }
