@@ -459,6 +459,10 @@ def test_the_https_example_serves_the_site_and_plain_http_redirects_to_it(built_
 def test_stopping_the_script_stops_nginx_and_removes_its_temporary_prefix(built_site: Path, tmp_path: Path,
                                                                           signal_name: str) -> None:
     require_nginx()
+    if signal.getsignal(getattr(signal, signal_name)) == signal.SIG_IGN:
+        # Run under nohup (SIGHUP ignored), the script inherits the ignored signal, and POSIX lets no
+        # shell trap a signal that was ignored when it started: nothing to test here.
+        pytest.skip(f"{signal_name} is ignored in this test run, so the script cannot trap it")
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     port = free_port()
