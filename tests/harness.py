@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,12 @@ class Served:
             connection.close()
 
 
+def is_our_nginx(process: subprocess.Popen[Any], served: Served) -> bool:
+    """Whether the script still runs and its port answers as nginx (a HEAD request; nginx names
+    itself even with server_tokens off)."""
+    return process.poll() is None and served.get("/", method="HEAD").headers.get("server", "").startswith("nginx")
+
+
 class NginxDidNotStart(RuntimeError):
     """nginx failed to start on every port tried; the message holds its error output."""
 
@@ -134,9 +141,12 @@ def nginx(site: Path, work: Path, env: dict[str, str] | None = None, own_prefix:
         with log.open("w", encoding="utf-8") as stderr:
             process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=stderr,
                                        env={**os.environ, "NGINX": NGINX, **(env or {})})
-        if wait_for_port(port, process):
+        served = Served(site, port, log)
+        # Something listening is not enough: another process may hold the port for a moment while
+        # nginx fails to bind it. Start only once the port answers as nginx and the script still runs.
+        if wait_for_port(port, process) and wait_until(partial(is_our_nginx, process, served), 5):
             try:
-                yield Served(site, port, log)
+                yield served
             finally:
                 stop(process)
             return
