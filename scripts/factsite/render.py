@@ -165,6 +165,8 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
         card=site.card,
         card_signs=site.card_signs() if site.card else [],
         help_groups=help_groups(site),
+        help_home=next(((f"{p.slug}.md", p.facts.page.title) for p in site.pages if p.facts.page.more_help is True),
+                       None),
         tools=tool_links(site),
     )
     words = env.get_template("_words.md.j2").render(groups=word_groups(words_on_page(site, article_text(body))))

@@ -772,14 +772,18 @@ def _card_rules(project: _Project, signs: set[str] | None) -> list[Problem]:
 def _help_rules(project: _Project) -> list[Problem]:
     """data/help.yml is shown on at least one page, and every page that asks for it has entries to show."""
     wanted = [(doc, ("page", "more_help")) for doc, facts in project.pages if facts.page.more_help]
+    listed = [doc for doc, facts in project.pages if facts.page.more_help is True]
+    problems = [doc.problem(("page", "more_help"), "more_help: link points to the page that lists the help lines, "
+                            "but no page lists them", "set more_help: true on one page, or here")
+                for doc, facts in project.pages if facts.page.more_help == "link" and not listed and project.all_read]
     if project.help is None:
-        return []
+        return problems
     if not project.help:
-        return [doc.problem(at, "the page asks for More help, but data/help.yml lists nothing",
-                            "add the health lines and organisations to data/help.yml, or remove more_help")
-                for doc, at in wanted]
+        return problems + [doc.problem(at, "the page asks for More help, but data/help.yml lists nothing",
+                                       "add the health lines and organisations to data/help.yml, or remove more_help")
+                           for doc, at in wanted]
     assert project.help_doc is not None
-    problems = _unique([(h.name.lower(), project.help_doc.where((i, "name")), f"[{i}].name")
+    problems += _unique([(h.name.lower(), project.help_doc.where((i, "name")), f"[{i}].name")
                         for i, h in enumerate(project.help)], "help line", "keep one entry for each")
     groups: dict[str, list[int]] = {}
     for i, line in enumerate(project.help):
@@ -787,7 +791,7 @@ def _help_rules(project: _Project) -> list[Problem]:
     problems += [project.help_doc.problem((members[MAX_CLAIMS], "group"), f"the group '{group}' has {len(members)} "
                                           f"entries, more than {MAX_CLAIMS}", "split it into smaller groups")
                  for group, members in groups.items() if len(members) > MAX_CLAIMS]
-    if not wanted and project.all_read:
+    if not listed and not wanted and project.all_read:
         problems.append(project.help_doc.problem((), "no page shows these help lines",
                                                  "set more_help: true in a page's page: block, or delete the file"))
     return problems
