@@ -114,6 +114,33 @@ def test_a_blank_table_has_its_caption_a_heading_per_column_and_the_rows_asked_f
     assert '<div class="table-scroll" tabindex="0" role="region" aria-label="My medicines">' in page
 
 
+def test_a_comparison_table_labels_each_cell_with_its_column_and_cites_each_row(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
+    causes = tmp_path / "content" / "causes.yml"
+    causes.write_text(causes.read_text().replace(
+        "        sources: [nhs-leg-cramps]\n",
+        "        sources: [nhs-leg-cramps]\n    compare:\n      caption: Cramp or clot?\n"
+        "      columns: [Problem, What you feel]\n      rows:\n"
+        "        - cells: [Cramp, \"A hard, tight muscle\"]\n          sources: [nhs-leg-cramps]\n"
+        "        - cells: [Clot, A swollen calf]\n          sources: [nhs-dvt]\n", 1))
+    site = check(tmp_path).site
+    assert site is not None
+    page = render_site(site)["causes.md"]
+    table = page[page.index('<div class="compare-table"'):page.index("</table>")]
+    assert 'role="region" aria-label="Cramp or clot?"' in table  # scrolls from the keyboard, and is named
+    assert "<caption>Cramp or clot?</caption>" in table
+    assert '<th scope="col">Problem</th><th scope="col">What you feel</th>' in table
+    # Each row names its thing in a row header; each cell keeps its column's name for the phone layout.
+    assert '<tr><th scope="row">Cramp</th><td data-label="What you feel">A hard, tight muscle <sup' in table
+    # A row's sources join the page's one numbered list, in reading order, and the row links to them.
+    causes_page = site.page("causes")
+    assert causes_page is not None
+    order = list(dict.fromkeys(sid for item in site.cited(causes_page) for sid in item.sources))
+    n = order.index("nhs-dvt") + 1
+    assert f'<a href="#source-nhs-dvt" aria-label="Source {n}: NHS, DVT (deep vein thrombosis)">{n}</a>' in (
+        table[table.index(">Clot<"):])
+
+
 def test_a_signs_drawing_comes_under_what_it_means_and_its_sources_are_numbered_there(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
     (tmp_path / "data" / "figures.yml").write_text(

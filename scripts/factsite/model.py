@@ -128,6 +128,7 @@ class Site:
         for section in facts.sections:
             items += [self.figures[f].entry for f in section.figures]
             items += section.claims
+            items += section.compare.rows if section.compare else []
         for option in facts.options:
             items += option.claims()
             items += [self.figures[f].entry for f in option.figures]

@@ -206,6 +206,25 @@ class BlankTable(Strict):
     rows: Annotated[int, Field(ge=3, le=15)] = Field(8, description="How many empty rows to print: 3 to 15.")
 
 
+class CompareRow(Strict):
+    """One row of a comparison table: a cell for each column, and the sources that back the row."""
+
+    cells: Annotated[list[ThemeText], Field(min_length=2, max_length=5)] = Field(
+        description="The row's cells, one per column; the first names the thing compared.")
+    sources: SourceIds = Field(description="Ids from data/sources.yml that back every cell of the row.")
+
+
+class Comparison(Strict):
+    """A table that compares a few things at a glance, shown after a section's statements."""
+
+    caption: ThemeText = Field(description='What the table compares, e.g. "Cramp or something else?"; shown above '
+                               "it.")
+    columns: Annotated[list[ThemeText], Field(min_length=2, max_length=5)] = Field(
+        description="The column headings, 2 to 5; the first names what each row is about.")
+    rows: Annotated[list[CompareRow], Field(min_length=2, max_length=9)] = Field(
+        description="The rows, 2 to 9, each with a cell per column and its sources.")
+
+
 class Section(Strict):
     heading: Text = Field(description="The section's heading.")
     anchor: Slug | None = Field(None, description="A stable anchor for links to the section.")
@@ -216,6 +235,8 @@ class Section(Strict):
                                                                   "one.")
     table: BlankTable | None = Field(None, description="A blank table to fill in, shown after the statements (which "
                                      "say what to write and why): a tool the reader can print.")
+    compare: Comparison | None = Field(None, description="A table comparing a few things at a glance, each row cited, "
+                                       "shown after the statements.")
 
 
 class Sign(Strict):

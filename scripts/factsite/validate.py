@@ -30,6 +30,7 @@ from .problems import Location, Problem, errors
 from .schema import (
     ActionCard,
     Claim,
+    CompareRow,
     EvidenceEntry,
     EvidenceList,
     FactFile,
@@ -148,6 +149,13 @@ def _claim_paths(facts: FactFile) -> Iterable[tuple[DataPath, Any]]:
         yield ("signs", i), sign
 
 
+def _compare_rows(facts: FactFile) -> Iterable[tuple[DataPath, CompareRow]]:
+    """The rows of every comparison table on a page, with where each is written."""
+    for s, section in enumerate(facts.sections):
+        for r, row in enumerate(section.compare.rows if section.compare else []):
+            yield ("sections", s, "compare", "rows", r), row
+
+
 def _page_text(facts: FactFile) -> str:
     return " ".join(getattr(item, f) or "" for _, item in _claim_paths(facts) for f in GRADE_FIELDS
                     if hasattr(item, f))
@@ -202,6 +210,12 @@ def _section_problems(doc: Document, facts: FactFile) -> list[Problem]:
             problems.append(doc.problem(("sections", i, "claims"), f"the section has {len(section.claims)} "
                                         f"statements, more than {MAX_CLAIMS}",
                                         "split it into sections of 7 or fewer, each with a heading of its own"))
+        columns = len(section.compare.columns) if section.compare else 0
+        for r, row in enumerate(section.compare.rows if section.compare else []):
+            if len(row.cells) != columns:
+                problems.append(doc.problem(("sections", i, "compare", "rows", r, "cells"), f"the row has "
+                                            f"{len(row.cells)} cells, but the table has {columns} columns",
+                                            "give the row one cell for each column"))
         if len(section.heading.split()) < MIN_HEADING_WORDS:
             problems.append(doc.problem(("sections", i, "heading"), f"the heading '{section.heading}' names a topic "
                                         "but does not say what the section tells the reader",
@@ -565,6 +579,8 @@ def _citation_rules(project: _Project) -> list[Problem]:
     """Every cited id is a known source, and every source is cited by something."""
     cited = [_Cited(sid, doc.where((*at, "sources", i)), dotted((*at, "sources", i)))
              for doc, at, item in project.claims() for i, sid in enumerate(item.sources)]
+    cited += [_Cited(sid, doc.where((*at, "sources", i)), dotted((*at, "sources", i)))
+              for doc, facts in project.pages for at, row in _compare_rows(facts) for i, sid in enumerate(row.sources)]
     data_docs: list[tuple[Document | None, Sequence[GlossaryEntry | EvidenceEntry | Figure]]] = [
         (project.glossary_doc, project.glossary or []), (project.evidence_doc, project.evidence or []),
         (project.figures_doc, project.figures or [])]
