@@ -153,6 +153,28 @@ def test_drawings_print_black_on_white_in_either_palette(browser: Any, served_si
 
 
 @pytest.mark.browser
+def test_the_pee_colours_stay_the_same_in_either_palette_and_on_paper(browser: Any,
+                                                                       served_site: Callable[[str], str]) -> None:
+    # The colour is the message: it must not follow the text colour the way the line drawings do.
+    seen = []
+    for scheme, media in (("light", "screen"), ("dark", "screen"), ("dark", "print")):
+        context = browser.new_context(viewport={"width": 360, "height": 640}, color_scheme=scheme)
+        page = context.new_page()
+        try:
+            page.goto(served_site("/exercise-cramps/"))
+            page.emulate_media(media=media)
+            seen.append(page.evaluate("""() => ['fig-pale-yellow', 'fig-dark-yellow', 'fig-brown'].map(name => {
+                const shape = document.querySelector('svg.fig__svg .' + name);
+                return shape ? getComputedStyle(shape).fill : null;
+            })"""))
+        finally:
+            context.close()
+    assert seen[0] == seen[1] == seen[2], seen
+    fills = [tuple(int(n) for n in re.findall(r"\d+", fill)) for fill in seen[0]]
+    assert [sum(rgb) for rgb in fills] == sorted((sum(rgb) for rgb in fills), reverse=True), fills  # light to dark
+
+
+@pytest.mark.browser
 def test_the_printable_card_fits_on_one_page(browser: Any, served_site: Callable[[str], str]) -> None:
     page = browser.new_page()
     try:

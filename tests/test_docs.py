@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from factsite import editor_schema, export
+from factsite import editor_schema, export, figures
 from factsite.schema import (
     ActionCard,
     EvidenceList,
@@ -84,3 +84,12 @@ def test_every_data_field_is_documented(model: Any) -> None:
         documented |= set(re.findall(r"\b([a-z_]+)\b", "\n".join(comments)))
     missing = field_names(model) - documented
     assert not missing, f"{sorted(missing)} documented neither in the README nor in data/"
+
+
+def test_every_class_a_drawing_may_use_is_coloured_by_the_stylesheet_and_listed_for_editors() -> None:
+    # figures.py lets a drawing use these classes; without a rule in site.css the shape would be black.
+    css = (ROOT / "docs" / "assets" / "site.css").read_text(encoding="utf-8")
+    guide = (ROOT / "data" / "figures.yml").read_text(encoding="utf-8")
+    for name in figures.CLASSES:
+        assert re.search(rf"\.{name}\b[^{{]*\{{[^}}]*fill:", css), f"site.css gives .{name} no fill"
+        assert name in guide, f"the comment at the top of data/figures.yml does not mention {name}"

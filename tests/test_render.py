@@ -187,3 +187,23 @@ def test_every_closed_list_has_wording_for_exactly_the_values_the_schema_allows(
     for name, literal in expected.items():
         assert set(getattr(labels, name)) == set(typing.get_args(literal)), name
     assert list(labels.TIERS) == list(typing.get_args(schema.Tier))
+
+
+def test_help_lines_have_a_page_of_their_own_and_a_page_that_asks_links_to_it(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "data" / "help.yml").write_text(
+        '- name: Healthline\n  group: In other countries\n  region: New Zealand\n  purpose: Free health advice by '
+        'phone.\n  phone: "0800 611 116"\n  url: https://www.health.govt.nz/\n  checked: "2026-11-22"\n')
+    causes = tmp_path / "content" / "causes.yml"
+    causes.write_text(causes.read_text().replace("  warning_signs: [swollen-calf]\n",
+                                                 "  warning_signs: [swollen-calf]\n  more_help: true\n", 1))
+    site = check(tmp_path).site
+    assert site is not None
+    pages = render_site(site)
+    listing = pages["more-help.md"]
+    assert "## In other countries" in listing
+    assert "- **[Healthline](https://www.health.govt.nz/){ rel=\"noreferrer\" }** (New Zealand): phone " \
+           "[0800 611 116](tel:0800611116). Free health advice by phone." in listing
+    # The page that asks gets the emergency numbers and the link, not the list itself.
+    assert "[More help](more-help.md)" in pages["causes.md"] and "Healthline" not in pages["causes.md"]
+    assert "More help" not in pages["index.md"]  # a page that does not ask gets neither

@@ -5,7 +5,8 @@ The drawings are inlined, not linked, so they take the page's text colour in lig
 mode and print. That puts them inside the page's HTML, so they are held to the same rule as
 the text: nothing in them can run, load or style anything. Only drawing elements and
 presentation attributes are allowed; colours are `currentColor` or `none`, and the one
-highlight is the class `fig-accent`, coloured by the site's stylesheet.
+highlight is the class `fig-accent`, coloured by the site's stylesheet. Where a colour itself
+is the message (the colour of pee), a few named colour classes fill a shape with that colour.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ ATTRIBUTES = frozenset({
     "dominant-baseline", "fill-rule", "font-family",
 })
 COLOURS = frozenset({"none", "currentcolor"})
-CLASSES = frozenset({"fig-accent"})
+CLASSES = frozenset({"fig-accent", "fig-pale-yellow", "fig-dark-yellow", "fig-brown"})
 
 
 Finding = tuple[int, int, str, str]  # line, column, what is wrong, how to fix it
@@ -75,7 +76,8 @@ def check_svg(data: bytes) -> list[Finding]:
                                  "for the highlight"))
             elif attribute == "class" and not set(value.split()) <= CLASSES:
                 problems.append((*where, f"<{name} class=\"{value}\"> uses a class the stylesheet does not define",
-                                 'use class="fig-accent" for the highlight, or no class'))
+                                 'use class="fig-accent" for the highlight, fig-pale-yellow, fig-dark-yellow or '
+                                 "fig-brown where a colour is the message, or no class"))
 
     first = [True]  # the next element is the outermost one
     parser.StartDoctypeDeclHandler = refuse_doctype

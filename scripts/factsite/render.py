@@ -165,8 +165,6 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
         card=site.card,
         card_signs=site.card_signs() if site.card else [],
         help_groups=help_groups(site),
-        help_home=next(((f"{p.slug}.md", p.facts.page.title) for p in site.pages if p.facts.page.more_help is True),
-                       None),
         tools=tool_links(site),
     )
     words = env.get_template("_words.md.j2").render(groups=word_groups(words_on_page(site, article_text(body))))
@@ -221,7 +219,8 @@ def _with_glossary(body: str, site: Site, env: jinja2.Environment) -> str:
 
 # Titles of the pages not made from content/, for links to them from the symptom index.
 GENERATED_TITLES = {"glossary": "Glossary", "symptom-index": "Symptom index", "sources": "Sources",
-                    "changes": "Recent changes", "about": "About this guide", "cramp-card": "During a cramp"}
+                    "changes": "Recent changes", "about": "About this guide", "cramp-card": "During a cramp",
+                    "more-help": "More help"}
 
 
 def symptom_terms(site: Site) -> set[tuple[str, str, str]]:
@@ -252,6 +251,8 @@ def render_site(site: Site) -> dict[str, str]:
         "symptom-index.md": ("symptom-index.md.j2", {"terms": terms}),
         "changes.md": ("changes.md.j2", {"changes": all_changes(site)}),
     }
+    if site.help:
+        extras["more-help.md"] = ("more-help.md.j2", {"help_groups": help_groups(site)})
     if site.card is not None:
         items = [*site.card_items(), *(site.figures[f].entry for f in site.card.more)]
         extras["cramp-card.md"] = ("cramp-card.md.j2", {
@@ -347,7 +348,9 @@ def nav(site: Site) -> list[dict[str, object]]:
     """The menu: topic pages by their `order`, then the reference pages."""
     topics: list[dict[str, object]] = [{(p.facts.page.nav_title or p.facts.page.title): f"{p.slug}.md"}
               for p in site.in_menu_order()]
-    reference = [{"Symptom index": "symptom-index.md"}, {"Glossary": "glossary.md"}, {"Sources": "sources.md"},
-                 {"Recent changes": "changes.md"}, {"About and editorial policy": "about.md"}]
+    help_page = [{"More help: phone lines and support groups": "more-help.md"}] if site.help else []
+    reference = [{"Symptom index": "symptom-index.md"}, {"Glossary": "glossary.md"}, *help_page,
+                 {"Sources": "sources.md"}, {"Recent changes": "changes.md"},
+                 {"About and editorial policy": "about.md"}]
     tools: list[dict[str, object]] = [{"Cramp card to print": "cramp-card.md"}] if site.card else []
     return [*topics, *tools, {"Reference": reference}]

@@ -279,10 +279,8 @@ class PageMeta(Strict):
     tool: Literal["diary", "checklist"] | None = Field(None, description="The page is a tool, listed on every page: "
                                                        "diary (the cramp diary's form and blank table after the "
                                                        "sections) or checklist (a print button at the top).")
-    more_help: bool | Literal["link"] = Field(False, description="true: list the health lines and organisations "
-                                              'of data/help.yml under "More help"; link: a short "More help" '
-                                              "section with the emergency numbers and a link to the page that "
-                                              "lists them.")
+    more_help: bool = Field(False, description='A short "More help" section: the emergency numbers and a link to '
+                            "the page that lists the health lines and organisations of data/help.yml.")
 
     @model_validator(mode="after")
     def _review_order(self) -> PageMeta:

@@ -60,7 +60,7 @@ PAGE_FILE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.yml$")
 # Pages the build generates itself, and folders it writes: a fact file with one of these names
 # would silently replace the page, or mix with the folder.
 # Pages not made from content/ (cramp-card is the printable card, made from data/cramp-card.yml).
-GENERATED_PAGES = ("sources", "glossary", "symptom-index", "changes", "about", "cramp-card")
+GENERATED_PAGES = ("sources", "glossary", "symptom-index", "changes", "about", "cramp-card", "more-help")
 RESERVED_PAGES = frozenset({*GENERATED_PAGES, "search", "assets", "api", "404", "sitemap", "feed"})
 # The folders the build reads. Anything in them is published or parsed, so a link out of the
 # project (to /proc/self/environ, a home folder, a secret) would be published too.
@@ -786,12 +786,9 @@ def _card_rules(project: _Project, signs: set[str] | None) -> list[Problem]:
 
 
 def _help_rules(project: _Project) -> list[Problem]:
-    """data/help.yml is shown on at least one page, and every page that asks for it has entries to show."""
+    """Every page that asks for More help has entries to point to, each listed once, in groups a reader can scan."""
     wanted = [(doc, ("page", "more_help")) for doc, facts in project.pages if facts.page.more_help]
-    listed = [doc for doc, facts in project.pages if facts.page.more_help is True]
-    problems = [doc.problem(("page", "more_help"), "more_help: link points to the page that lists the help lines, "
-                            "but no page lists them", "set more_help: true on one page, or here")
-                for doc, facts in project.pages if facts.page.more_help == "link" and not listed and project.all_read]
+    problems: list[Problem] = []
     if project.help is None:
         return problems
     if not project.help:
@@ -807,9 +804,6 @@ def _help_rules(project: _Project) -> list[Problem]:
     problems += [project.help_doc.problem((members[MAX_CLAIMS], "group"), f"the group '{group}' has {len(members)} "
                                           f"entries, more than {MAX_CLAIMS}", "split it into smaller groups")
                  for group, members in groups.items() if len(members) > MAX_CLAIMS]
-    if not listed and not wanted and project.all_read:
-        problems.append(project.help_doc.problem((), "no page shows these help lines",
-                                                 "set more_help: true in a page's page: block, or delete the file"))
     return problems
 
 
