@@ -23,6 +23,7 @@ from .harness import ROOT
 QUERIES = ROOT / "tests" / "search_queries.yml"
 HELDOUT = ROOT / "tests" / "search_queries_heldout.yml"
 FRESH = ROOT / "tests" / "search_queries_fresh.yml"  # a second tuning set, written from the pages' headings only
+THIRD = ROOT / "tests" / "search_queries_third.yml"  # a third tuning set, the same way, in other voices
 HELDOUT_SEED = 15  # fixed once, before any tuning; changing it would leak the test half
 KEY_DELAY_MS = 40  # faster than most readers type, so the worker is kept busy with each new prefix
 
@@ -122,7 +123,8 @@ def load_heldout(path: Path = HELDOUT) -> list[Query]:
 
 
 def load_fresh(path: Path = FRESH) -> list[Query]:
-    """The second tuning set: a list of {q, pages: [best page, other pages that answer it], voice, sign?}."""
+    """The second tuning set (or the third, from THIRD, in the same format): a list of
+    {q, pages: [best page, other pages that answer it], voice, sign?}."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, list) or not all(isinstance(e, dict) and isinstance(e.get("q"), str)
                                              and isinstance(e.get("pages"), list) and e["pages"] for e in data):

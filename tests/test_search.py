@@ -11,11 +11,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from factsite.validate import check
 
 from .conftest import ROOT
-from .search_box import QUERIES, SearchBox, heldout_split, load_heldout, load_queries, slug_of
+from .search_box import FRESH, QUERIES, THIRD, SearchBox, heldout_split, load_fresh, load_heldout, load_queries, slug_of
 
 # Mixed on purpose: a lay name, a misspelling, stop words, a word form, a medicine, a red flag.
 SAMPLE = {
@@ -155,6 +156,23 @@ def test_the_held_out_set_names_real_pages_and_splits_the_same_way_every_time() 
     assert (tune, test) == heldout_split(load_heldout())
     assert not {q.query for q in tune} & {q.query for q in test} and len(tune) + len(test) == len(queries)
 
+
+
+@pytest.mark.parametrize("path", [FRESH, THIRD], ids=["second", "third"])
+def test_the_second_and_third_tuning_sets_name_real_pages_and_signs(path: Path) -> None:
+    site = check(ROOT).site
+    assert site is not None
+    slugs = {p.slug for p in site.pages} | {"glossary", "sources", "symptom-index", "about", "cramp-card"}
+    warning_page = site.page("when-to-see-a-doctor")
+    assert warning_page is not None
+    signs = {s.id for s in warning_page.facts.signs}
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    queries = load_fresh(path)
+    assert len(queries) >= 250
+    assert not [e for e in entries if set(e) - {"q", "pages", "voice", "sign"} or not isinstance(e.get("voice"), str)]
+    assert not [q.query for q in queries if not q.accepted <= slugs]
+    assert not [e["q"] for e in entries if "sign" in e and e["sign"] not in signs]
+    assert len({q.query.lower() for q in queries}) == len(queries)
 
 # One or two queries for each way the old search failed, written for this test (none is from the
 # held-out set): the page that answers must be among the first three, a warning sign first.
