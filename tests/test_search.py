@@ -16,7 +16,19 @@ import yaml
 from factsite.validate import check
 
 from .conftest import ROOT
-from .search_box import FRESH, QUERIES, THIRD, SearchBox, heldout_split, load_fresh, load_heldout, load_queries, slug_of
+from .search_box import (
+    _ANSWERED,
+    FRESH,
+    QUERIES,
+    RESULT_LINKS,
+    THIRD,
+    SearchBox,
+    heldout_split,
+    load_fresh,
+    load_heldout,
+    load_queries,
+    slug_of,
+)
 
 # Mixed on purpose: a lay name, a misspelling, stop words, a word form, a medicine, a red flag.
 SAMPLE = {
@@ -124,6 +136,38 @@ def test_search_from_the_keyboard_alone(browser: Any, served_site: Callable[[str
         page.wait_for_url("**/medicines/**")
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_results_come_with_the_letter_not_when_the_key_is_up(browser: Any, served_site: Callable[[str], str]) -> None:
+    """The theme searches on keyup; the page tells it on input (docs/overrides/main.html), so a held key
+    and text pasted without a key are searched at once, and each text still only once."""
+    box = SearchBox(browser, served_site("/"))
+    page = box.page
+    probe = "window.__searchProbe"
+    answered_since = "sent => window.__searchProbe.sent > sent && " + _ANSWERED
+    try:
+        before = page.evaluate(f"{probe}.sent")
+        page.keyboard.type("cramps at nigh", delay=20)
+        page.wait_for_function(answered_since, arg=before)
+        held = page.evaluate(f"{probe}.sent")
+        page.keyboard.down("t")
+        try:
+            page.wait_for_function(answered_since, arg=held, timeout=5_000)
+            slugs = [slug_of(u) for u in page.evaluate(RESULT_LINKS)]
+        finally:
+            page.keyboard.up("t")
+        assert slugs[:1] == ["night-cramps"], f"results while the key is held: {slugs[:4]}"
+        page.wait_for_timeout(300)  # time for any second search of the same text to go out
+        assert page.evaluate(f"{probe}.sent") - before == len("cramps at night"), "a text was searched twice"
+
+        for text in ("", "leg cramps pregnant"):  # what a cut or a paste does: the text changes, no key comes up
+            sent = page.evaluate(f"{probe}.sent")
+            box.input.fill(text)
+            page.wait_for_function(answered_since, arg=sent, timeout=5_000)
+        assert [slug_of(u) for u in page.evaluate(RESULT_LINKS)][:1] == ["pregnancy"]
+    finally:
+        box.close()
 
 
 @pytest.mark.browser
