@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from factsite.model import Site
 from factsite.render import attr_value, md_text, render_site
 from factsite.validate import check
 
@@ -96,15 +97,27 @@ def test_a_signs_reason_for_its_tier_is_one_tap_away(tmp_path: Path) -> None:
     assert "## Why we say today { #why-today }" in page
 
 
-def test_a_blank_table_has_its_caption_a_heading_per_column_and_the_rows_asked_for(tmp_path: Path) -> None:
+def _fixture_with(tmp_path: Path, edits: dict[str, tuple[str, str] | str]) -> Site:
+    """The valid fixture, checked, after `edits`: a file's (old, new) replacement, or a new file's text."""
     shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
-    causes = tmp_path / "content" / "causes.yml"
-    causes.write_text(causes.read_text().replace(
-        "        sources: [nhs-leg-cramps]\n",
-        "        sources: [nhs-leg-cramps]\n    table:\n      caption: My medicines\n"
-        "      columns: [Medicine or supplement, \"Cramps since?\"]\n      rows: 4\n", 1))
+    for name, edit in edits.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(path.read_text().replace(*edit, 1) if isinstance(edit, tuple) else edit)
     site = check(tmp_path).site
     assert site is not None
+    return site
+
+
+def _causes_section_with(tmp_path: Path, yaml_lines: str) -> Site:
+    """The valid fixture, with `yaml_lines` added to the causes page's first section; checked."""
+    claim_end = "        sources: [nhs-leg-cramps]\n"
+    return _fixture_with(tmp_path, {"content/causes.yml": (claim_end, claim_end + yaml_lines)})
+
+
+def test_a_blank_table_has_its_caption_a_heading_per_column_and_the_rows_asked_for(tmp_path: Path) -> None:
+    site = _causes_section_with(tmp_path, "    table:\n      caption: My medicines\n"
+                                          "      columns: [Medicine or supplement, \"Cramps since?\"]\n      rows: 4\n")
     page = render_site(site)["causes.md"]
     table = page[page.index('<table class="diary-table fill-in">'):page.index("</table>")]
     assert "<caption>My medicines</caption>" in table
@@ -115,16 +128,11 @@ def test_a_blank_table_has_its_caption_a_heading_per_column_and_the_rows_asked_f
 
 
 def test_a_comparison_table_labels_each_cell_with_its_column_and_cites_each_row(tmp_path: Path) -> None:
-    shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
-    causes = tmp_path / "content" / "causes.yml"
-    causes.write_text(causes.read_text().replace(
-        "        sources: [nhs-leg-cramps]\n",
-        "        sources: [nhs-leg-cramps]\n    compare:\n      caption: Cramp or clot?\n"
-        "      columns: [Problem, What you feel]\n      rows:\n"
-        "        - cells: [Cramp, \"A hard, tight muscle\"]\n          sources: [nhs-leg-cramps]\n"
-        "        - cells: [Clot, A swollen calf]\n          sources: [nhs-dvt]\n", 1))
-    site = check(tmp_path).site
-    assert site is not None
+    site = _causes_section_with(tmp_path, "    compare:\n      caption: Cramp or clot?\n"
+                                          "      columns: [Problem, What you feel]\n      rows:\n"
+                                          "        - cells: [Cramp, \"A hard, tight muscle\"]\n"
+                                          "          sources: [nhs-leg-cramps]\n"
+                                          "        - cells: [Clot, A swollen calf]\n          sources: [nhs-dvt]\n")
     page = render_site(site)["causes.md"]
     table = page[page.index('<div class="compare-table"'):page.index("</table>")]
     assert 'role="region" aria-label="Cramp or clot?"' in table  # scrolls from the keyboard, and is named
@@ -190,15 +198,13 @@ def test_every_closed_list_has_wording_for_exactly_the_values_the_schema_allows(
 
 
 def test_help_lines_have_a_page_of_their_own_and_a_page_that_asks_links_to_it(tmp_path: Path) -> None:
-    shutil.copytree(FIXTURES / "valid", tmp_path, dirs_exist_ok=True)
-    (tmp_path / "data" / "help.yml").write_text(
-        '- name: Healthline\n  group: In other countries\n  region: New Zealand\n  purpose: Free health advice by '
-        'phone.\n  phone: "0800 611 116"\n  url: https://www.health.govt.nz/\n  checked: "2026-11-22"\n')
-    causes = tmp_path / "content" / "causes.yml"
-    causes.write_text(causes.read_text().replace("  warning_signs: [swollen-calf]\n",
-                                                 "  warning_signs: [swollen-calf]\n  more_help: true\n", 1))
-    site = check(tmp_path).site
-    assert site is not None
+    site = _fixture_with(tmp_path, {
+        "data/help.yml": '- name: Healthline\n  group: In other countries\n  region: New Zealand\n  purpose: Free '
+                         'health advice by phone.\n  phone: "0800 611 116"\n  url: https://www.health.govt.nz/\n'
+                         '  checked: "2026-11-22"\n',
+        "content/causes.yml": ("  warning_signs: [swollen-calf]\n",
+                               "  warning_signs: [swollen-calf]\n  more_help: true\n"),
+    })
     pages = render_site(site)
     listing = pages["more-help.md"]
     assert "## In other countries" in listing
