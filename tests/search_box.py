@@ -56,7 +56,7 @@ INIT_SCRIPT = """
 """
 
 # Every query sent to the worker has been answered, and the last answer has been painted.
-_ANSWERED = ("(() => { const p = window.__searchProbe;"
+ANSWERED = ("(() => { const p = window.__searchProbe;"
              " return p.received === p.sent && p.painted[p.received] !== undefined; })()")
 
 RESULT_LINKS = """
@@ -173,13 +173,13 @@ class SearchBox:
         if self.input.input_value():
             page.keyboard.press("Control+A")
             page.keyboard.press("Backspace")
-            page.wait_for_function(_ANSWERED, timeout=10_000)
+            page.wait_for_function(ANSWERED, timeout=10_000)
         if paste and len(text) > 1:
             self.input.fill(text[:-1])
             page.keyboard.type(text[-1])
         else:
             page.keyboard.type(text, delay=KEY_DELAY_MS)
-        page.wait_for_function(_ANSWERED, timeout=10_000)
+        page.wait_for_function(ANSWERED, timeout=10_000)
         latency = page.evaluate("(() => { const p = window.__searchProbe;"
                                 " return p.painted[p.received] - p.lastKey; })()")
         links: list[str] = page.evaluate(RESULT_LINKS)

@@ -17,7 +17,7 @@ from factsite.validate import check
 
 from .conftest import ROOT
 from .search_box import (
-    _ANSWERED,
+    ANSWERED,
     FRESH,
     QUERIES,
     RESULT_LINKS,
@@ -145,7 +145,7 @@ def test_results_come_with_the_letter_not_when_the_key_is_up(browser: Any, serve
     box = SearchBox(browser, served_site("/"))
     page = box.page
     probe = "window.__searchProbe"
-    answered_since = "sent => window.__searchProbe.sent > sent && " + _ANSWERED
+    answered_since = "sent => window.__searchProbe.sent > sent && " + ANSWERED
     try:
         before = page.evaluate(f"{probe}.sent")
         page.keyboard.type("cramps at nigh", delay=20)
@@ -201,7 +201,6 @@ def test_the_held_out_set_names_real_pages_and_splits_the_same_way_every_time() 
     assert not {q.query for q in tune} & {q.query for q in test} and len(tune) + len(test) == len(queries)
 
 
-
 @pytest.mark.parametrize("path", [FRESH, THIRD], ids=["second", "third"])
 def test_the_second_and_third_tuning_sets_name_real_pages_and_signs(path: Path) -> None:
     site = check(ROOT).site
@@ -217,6 +216,7 @@ def test_the_second_and_third_tuning_sets_name_real_pages_and_signs(path: Path) 
     assert not [q.query for q in queries if not q.accepted <= slugs]
     assert not [e["q"] for e in entries if "sign" in e and e["sign"] not in signs]
     assert len({q.query.lower() for q in queries}) == len(queries)
+
 
 # One or two queries for each way the old search failed, written for this test (none is from the
 # held-out set): the page that answers must be among the first three, a warning sign first.

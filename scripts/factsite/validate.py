@@ -788,15 +788,14 @@ def _card_rules(project: _Project, signs: set[str] | None) -> list[Problem]:
 def _help_rules(project: _Project) -> list[Problem]:
     """Every page that asks for More help has entries to point to, each listed once, in groups a reader can scan."""
     wanted = [(doc, ("page", "more_help")) for doc, facts in project.pages if facts.page.more_help]
-    problems: list[Problem] = []
     if project.help is None:
-        return problems
+        return []
     if not project.help:
-        return problems + [doc.problem(at, "the page asks for More help, but data/help.yml lists nothing",
-                                       "add the health lines and organisations to data/help.yml, or remove more_help")
-                           for doc, at in wanted]
+        return [doc.problem(at, "the page asks for More help, but data/help.yml lists nothing",
+                            "add the health lines and organisations to data/help.yml, or remove more_help")
+                for doc, at in wanted]
     assert project.help_doc is not None
-    problems += _unique([(h.name.lower(), project.help_doc.where((i, "name")), f"[{i}].name")
+    problems = _unique([(h.name.lower(), project.help_doc.where((i, "name")), f"[{i}].name")
                         for i, h in enumerate(project.help)], "help line", "keep one entry for each")
     groups: dict[str, list[int]] = {}
     for i, line in enumerate(project.help):
