@@ -1,6 +1,7 @@
 // The site's search engine: MiniSearch (BM25 ranking, typo and prefix matching, field boosts)
 // over every section of every page, with English stemming, the lay vocabulary from
-// data/vocabulary.yml, and rules of our own: a word on no page is read as the nearest word on one,
+// data/vocabulary.yml, and rules of our own: a word on no page and in no English word list is read
+// as the nearest word on a page,
 // lay phrases are matched longest first, pages are ranked by their best sections, a query that
 // names a warning sign puts that sign first, and no query ends with nothing.
 //
@@ -100,7 +101,9 @@ export function words(text) {
   return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
-export function createSearch(index, { MiniSearch, stemmer: porter }, overrides = {}) {
+// `english` is english.js's list of common English words (see unpack() below); without it every word
+// on no page may be taken for a mistyped one.
+export function createSearch(index, { MiniSearch, stemmer: porter, english: englishWords = "" }, overrides = {}) {
   const settings = { ...SETTINGS, ...overrides };
   const stems = new Map(); // the same few thousand words come back in every query and highlight
   const stemmer = (word) => {
@@ -109,6 +112,9 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     return s;
   };
   const known = new Set(); // every processed term in the index, for the typo rules below
+  // The stems of common English words: a word the reader spelt right is not a mistake for a word on
+  // a page ("couch" is not "cough", "swam" not "scam", "brine" not "urine").
+  const english = unpack(englishWords);
   const stem = (word) => (STOP_WORDS.has(word) ? null : stemmer(word));
   const generic = new Set(GENERIC.split(" ").map(stem));
   const where = new Set([...generic, ...BODY.split(" ").map(stem)]);
@@ -206,10 +212,20 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     byLength.get(w.length).push(w);
   }
 
-  // A word that is on no page and in no lay phrase is most likely mistyped ("magnisium", "cramsp",
-  // "ibuprofin", "pregant"): the nearest word the site knows, by letters added, dropped, changed or
-  // swapped, stands in for it. The fewest changes win, then the word the pages use most.
+  // A word that is on no page, in no lay phrase and no English word is most likely mistyped
+  // ("magnisium", "cramsp", "ibuprofin", "pregant"): the nearest word the site knows, by letters
+  // added, dropped, changed or swapped, stands in for it. The fewest changes win; of as few, one that
+  // keeps the first letter (few typing mistakes are there: "cist" is "cyst", not "list"), then one
+  // that the word begins, cut short ("charlie hors" is "horse", not "hour"), then the word the pages
+  // use most.
   const corrections = new Map();
+  const closer = (word, a, b) => {
+    const first = Number(a[0] === word[0]) - Number(b[0] === word[0]);
+    if (first) return first > 0;
+    const start = Number(a.startsWith(word)) - Number(b.startsWith(word));
+    if (start) return start > 0;
+    return lexicon.get(a) > lexicon.get(b);
+  };
   function correct(word) {
     if (corrections.has(word)) return corrections.get(word);
     // Spelt as it sounds: "nite", "tite", "lite" for night, tight, light.
@@ -231,7 +247,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
       if (word.length === 3 && !(sameLetters(word, candidate) ||
           (candidate.length === 4 && (STOP_WORDS.has(candidate) || !/[aeiouy]/.test(word))))) continue;
       const d = editDistance(word, candidate, Math.min(limit, bestDistance));
-      if (d < bestDistance || (d === bestDistance && best && lexicon.get(candidate) > lexicon.get(best))) {
+      if (d < bestDistance || (d === bestDistance && best && closer(word, candidate, best))) {
         best = candidate;
         bestDistance = d;
       }
@@ -247,7 +263,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     let tries = settings.maxCorrections; // a query of many unknown words is not a few typing mistakes
     const fix = (w, i, list) => {
       const term = stemmer(w);
-      if (STOP_WORDS.has(w) || known.has(term) || lexicon.has(w)) return term;
+      if (STOP_WORDS.has(w) || known.has(term) || lexicon.has(w) || english.has(term)) return term;
       // The word still being typed is a beginning ("magn"), not a mistake: prefix search finds it.
       if (typing && i === list.length - 1 && lexiconWords.some((c) => c.startsWith(w))) return term;
       if (!corrections.has(w) && tries-- <= 0) return term;
@@ -320,7 +336,9 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
         ? referenceWeight(docs[id].pageKey, docs[id].location, asked) * (docs[id].copy ? settings.copyWeight : 1)
         : referenceWeight(id, id, asked)),
       boostTerm: (term, i) => weights[i],
-      fuzzy: (term) => settings.typos(term.length) + (looser ? 1 : 0),
+      // An English word on no page matches only itself, not the page words a letter or two away
+      // ("waste" is not "paste"), unless nothing matched at all.
+      fuzzy: (term) => (!looser && english.has(term) && !known.has(term) ? 0 : settings.typos(term.length) + (looser ? 1 : 0)),
       prefix: (term, i) => looser || (i === prefixAt && term.length >= 3),
       weights: { fuzzy: settings.fuzzyWeight, prefix: settings.prefixWeight },
       combineWith: "OR",
@@ -552,4 +570,17 @@ function editDistance(a, b, limit) {
     previous = row;
   }
   return previous[b.length];
+}
+
+// english.js's list: the stems of common English words, in order, each written as how many letters
+// it shares with the one before (0 to 9) and then the rest ("0abandon7ment" is "abandon",
+// "abandonment"), which keeps the list small.
+export function unpack(packed) {
+  const out = new Set();
+  let previous = "";
+  for (const [, shared, rest] of packed.matchAll(/(\d)([a-z]*)/g)) {
+    previous = previous.slice(0, Number(shared)) + rest;
+    out.add(previous);
+  }
+  return out;
 }
