@@ -267,6 +267,10 @@ def result_links(page: Any) -> list[str]:
     ("foot suddenly went cold and white", "cold-pale-leg"),
     ("my nose keeps bleeding since i started quinine", "quinine-bleeding"),
     ("cramp wont stop after 20 minutes", "cramp-over-10-minutes"),
+    # The vocabulary points at a page too (children, sport), whose own entry scores high: the sign the
+    # reader described still leads.
+    ("kid hobbling since yesterday", "child-limp"),
+    ("heard a pop in my calf playing football", "achilles-tear"),
 ])
 def test_a_story_that_names_a_warning_sign_puts_that_sign_first(search_box: Any, story: str, sign: str) -> None:
     slugs, _ = search_box.search(story)

@@ -387,7 +387,13 @@ export function createSearch(index, { MiniSearch, stemmer: porter, english: engl
       (!elsewhere && h.terms.filter((t) => distinctive.has(t)).length >= settings.signWords);
     // A sign the vocabulary points at (the reader described it in everyday words) needs less.
     const share = (h) => (pointed.has(docs[h.id].location) ? settings.pointedSignShare : settings.signShare);
-    const signs = hits.filter((h) => docs[h.id].tier && h.score >= share(h) * top && named(h));
+    // A pointed sign is held against the best section, not against a page's own entry: that entry
+    // carries the page's search words and, when the vocabulary points at the page too ("kid" ->
+    // children, "football" -> sport), its boost; it would otherwise outweigh the sign the reader
+    // described ("kid hobbling since yesterday", "heard a pop in my calf playing football").
+    const bestSection = (hits.find((h) => docs[h.id].location.includes("#")) || { score: top }).score;
+    const against = (h) => (pointed.has(docs[h.id].location) ? bestSection : top);
+    const signs = hits.filter((h) => docs[h.id].tier && h.score >= share(h) * against(h) && named(h));
     const coverage = (h) => new Set(h.queryTerms).size;
     const sign = signs.sort((a, b) => coverage(b) - coverage(a) || b.score - a.score)[0];
     if (sign) {
