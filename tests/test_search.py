@@ -281,6 +281,23 @@ def test_a_story_that_names_a_warning_sign_puts_that_sign_first(search_box: Any,
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize(("query", "page", "section"), [
+    ("thigh cramp", "treatments", "thigh-or-foot"),
+    ("hamstring cramp", "treatments", "thigh-or-foot"),
+    ("calf cramp", "index", None),
+])
+def test_a_cramp_in_a_named_part_of_the_leg_leads_to_what_to_do_there(search_box: Any, query: str, page: str,
+                                                                      section: str | None) -> None:
+    # The overview answers "calf cramp" (most cramps are in the calf); a part of the leg that the
+    # treatments page has its own section for goes to that section.
+    slugs, _ = search_box.search(query)
+    assert slugs[:1] == [page], f"{query!r}: {slugs[:4]}"
+    if section:
+        anchors = [urlsplit(h).fragment for h in result_links(search_box.page)]
+        assert anchors[1:2] == [section], f"{query!r}: {anchors}"
+
+
+@pytest.mark.browser
 def test_a_real_word_is_not_taken_for_a_typing_mistake(browser: Any, served_site: Callable[[str], str]) -> None:
     """A word on no page is read as the nearest word on one only when it is no English word: "couch"
     is not "cough", "swam" is not "scam"; "cramsp", "pregnat" and "hamstrig" are still mistakes."""

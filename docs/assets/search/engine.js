@@ -39,6 +39,8 @@ const GENERIC = "leg legs cramp cramps cramping cramped muscle muscles spasm spa
 const BODY = "foot feet toe toes thigh thighs shin shins hamstring hamstrings quad quads ankle ankles heel arch sole";
 export const OVERVIEW = "";
 const REFERENCE_PAGES = ["sources/", "glossary/", "changes/", "about/"];
+// The pages that say what to do for a cramp, the most direct first.
+const ADVICE = ["treatments/", "prevention/"];
 const GLOSSARY = "glossary/";
 // How a question asking what something is starts.
 const DEFINING = ["what is", "what are", "whats", "what is a", "what is an", "whats a"].map((s) => s.split(" "));
@@ -317,6 +319,13 @@ export function createSearch(index, { MiniSearch, stemmer: porter, english: engl
 
   const signLocations = new Set(docs.filter((d) => d.tier).map((d) => d.location));
 
+  // The sections of the pages of advice whose heading names a part of the leg other than the calf
+  // ("During a cramp in the thigh or foot"), in the order of ADVICE: what to do for a cramp there.
+  const advised = ADVICE.flatMap((key) => docs.filter((d) => d.pageKey === key && d.location.includes("#") && !d.copy)
+    .map((d) => ({ doc: d, parts: new Set(words(d.title).map(stem).filter((t) => where.has(t) && !generic.has(t))) })))
+    .filter((a) => a.parts.size);
+  const adviceFor = (parts) => advised.find((a) => [...parts].some((t) => a.parts.has(t)))?.doc;
+
   const common = (term) => (sectionCount.get(term) || 0) > settings.commonShare * sections;
 
   // Reference pages (sources, glossary, changes) answer "what does it mean" and "where is this
@@ -500,9 +509,18 @@ export function createSearch(index, { MiniSearch, stemmer: porter, english: engl
     const ranked = rank(hits, pageHits, pointed, new Set(own.filter((t) => !generic.has(t) && !common(t))));
     if (own.length && own.every((t) => where.has(t)) && added.every((t) => where.has(t)) &&
         own.some((t) => generic.has(t))) {
-      // Only "leg cramp" words, perhaps with where: the overview answers that best.
-      const i = ranked.findIndex((p) => p.key === OVERVIEW);
+      // Only "leg cramp" words, perhaps with where: the overview answers that best, unless the
+      // reader names a part of the leg that a page of advice has a section for ("thigh cramp",
+      // "hamstring cramp": what to do during a cramp in the thigh), which then leads.
+      const parts = new Set([...own, ...added].filter((t) => !generic.has(t)));
+      const advice = parts.size ? adviceFor(parts) : null;
+      const i = ranked.findIndex((p) => p.key === (advice ? advice.pageKey : OVERVIEW));
       if (i > 0) ranked.unshift(...ranked.splice(i, 1));
+      if (advice && i >= 0) {
+        const { hits: sections } = ranked[0];
+        const at = sections.findIndex((h) => h.id === advice.id);
+        if (at > 0) sections.unshift(...sections.splice(at, 1));
+      }
     }
     return { items: answer(ranked, new Set([...terms, ...matched]), shown) };
   }
