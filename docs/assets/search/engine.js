@@ -1,6 +1,7 @@
 // The site's search engine: MiniSearch (BM25 ranking, typo and prefix matching, field boosts)
 // over every section of every page, with English stemming, the lay vocabulary from
-// data/vocabulary.yml, and rules of our own: a word on no page is read as the nearest word on one,
+// data/vocabulary.yml, and rules of our own: a word on no page and in no English word list is read
+// as the nearest word on a page,
 // lay phrases are matched longest first, pages are ranked by their best sections, a query that
 // names a warning sign puts that sign first, and no query ends with nothing.
 //
@@ -38,6 +39,8 @@ const GENERIC = "leg legs cramp cramps cramping cramped muscle muscles spasm spa
 const BODY = "foot feet toe toes thigh thighs shin shins hamstring hamstrings quad quads ankle ankles heel arch sole";
 export const OVERVIEW = "";
 const REFERENCE_PAGES = ["sources/", "glossary/", "changes/", "about/"];
+// The pages that say what to do for a cramp, the most direct first.
+const ADVICE = ["treatments/", "prevention/"];
 const GLOSSARY = "glossary/";
 // How a question asking what something is starts.
 const DEFINING = ["what is", "what are", "whats", "what is a", "what is an", "whats a"].map((s) => s.split(" "));
@@ -100,7 +103,9 @@ export function words(text) {
   return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
-export function createSearch(index, { MiniSearch, stemmer: porter }, overrides = {}) {
+// `english` is english.js's list of common English words (see unpack() below); without it every word
+// on no page may be taken for a mistyped one.
+export function createSearch(index, { MiniSearch, stemmer: porter, english: englishWords = "" }, overrides = {}) {
   const settings = { ...SETTINGS, ...overrides };
   const stems = new Map(); // the same few thousand words come back in every query and highlight
   const stemmer = (word) => {
@@ -109,6 +114,9 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     return s;
   };
   const known = new Set(); // every processed term in the index, for the typo rules below
+  // The stems of common English words: a word the reader spelt right is not a mistake for a word on
+  // a page ("couch" is not "cough", "swam" not "scam", "brine" not "urine").
+  const english = unpack(englishWords);
   const stem = (word) => (STOP_WORDS.has(word) ? null : stemmer(word));
   const generic = new Set(GENERIC.split(" ").map(stem));
   const where = new Set([...generic, ...BODY.split(" ").map(stem)]);
@@ -206,10 +214,20 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     byLength.get(w.length).push(w);
   }
 
-  // A word that is on no page and in no lay phrase is most likely mistyped ("magnisium", "cramsp",
-  // "ibuprofin", "pregant"): the nearest word the site knows, by letters added, dropped, changed or
-  // swapped, stands in for it. The fewest changes win, then the word the pages use most.
+  // A word that is on no page, in no lay phrase and no English word is most likely mistyped
+  // ("magnisium", "cramsp", "ibuprofin", "pregant"): the nearest word the site knows, by letters
+  // added, dropped, changed or swapped, stands in for it. The fewest changes win; of as few, one that
+  // keeps the first letter (few typing mistakes are there: "cist" is "cyst", not "list"), then one
+  // that the word begins, cut short ("charlie hors" is "horse", not "hour"), then the word the pages
+  // use most.
   const corrections = new Map();
+  const closer = (word, a, b) => {
+    const first = Number(a[0] === word[0]) - Number(b[0] === word[0]);
+    if (first) return first > 0;
+    const start = Number(a.startsWith(word)) - Number(b.startsWith(word));
+    if (start) return start > 0;
+    return lexicon.get(a) > lexicon.get(b);
+  };
   function correct(word) {
     if (corrections.has(word)) return corrections.get(word);
     // Spelt as it sounds: "nite", "tite", "lite" for night, tight, light.
@@ -231,7 +249,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
       if (word.length === 3 && !(sameLetters(word, candidate) ||
           (candidate.length === 4 && (STOP_WORDS.has(candidate) || !/[aeiouy]/.test(word))))) continue;
       const d = editDistance(word, candidate, Math.min(limit, bestDistance));
-      if (d < bestDistance || (d === bestDistance && best && lexicon.get(candidate) > lexicon.get(best))) {
+      if (d < bestDistance || (d === bestDistance && best && closer(word, candidate, best))) {
         best = candidate;
         bestDistance = d;
       }
@@ -247,7 +265,7 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     let tries = settings.maxCorrections; // a query of many unknown words is not a few typing mistakes
     const fix = (w, i, list) => {
       const term = stemmer(w);
-      if (STOP_WORDS.has(w) || known.has(term) || lexicon.has(w)) return term;
+      if (STOP_WORDS.has(w) || known.has(term) || lexicon.has(w) || english.has(term)) return term;
       // The word still being typed is a beginning ("magn"), not a mistake: prefix search finds it.
       if (typing && i === list.length - 1 && lexiconWords.some((c) => c.startsWith(w))) return term;
       if (!corrections.has(w) && tries-- <= 0) return term;
@@ -301,6 +319,13 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
 
   const signLocations = new Set(docs.filter((d) => d.tier).map((d) => d.location));
 
+  // The sections of the pages of advice whose heading names a part of the leg other than the calf
+  // ("During a cramp in the thigh or foot"), in the order of ADVICE: what to do for a cramp there.
+  const advised = ADVICE.flatMap((key) => docs.filter((d) => d.pageKey === key && d.location.includes("#") && !d.copy)
+    .map((d) => ({ doc: d, parts: new Set(words(d.title).map(stem).filter((t) => where.has(t) && !generic.has(t))) })))
+    .filter((a) => a.parts.size);
+  const adviceFor = (parts) => advised.find((a) => [...parts].some((t) => a.parts.has(t)))?.doc;
+
   const common = (term) => (sectionCount.get(term) || 0) > settings.commonShare * sections;
 
   // Reference pages (sources, glossary, changes) answer "what does it mean" and "where is this
@@ -320,7 +345,9 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
         ? referenceWeight(docs[id].pageKey, docs[id].location, asked) * (docs[id].copy ? settings.copyWeight : 1)
         : referenceWeight(id, id, asked)),
       boostTerm: (term, i) => weights[i],
-      fuzzy: (term) => settings.typos(term.length) + (looser ? 1 : 0),
+      // An English word on no page matches only itself, not the page words a letter or two away
+      // ("waste" is not "paste"), unless nothing matched at all.
+      fuzzy: (term) => (!looser && english.has(term) && !known.has(term) ? 0 : settings.typos(term.length) + (looser ? 1 : 0)),
       prefix: (term, i) => looser || (i === prefixAt && term.length >= 3),
       weights: { fuzzy: settings.fuzzyWeight, prefix: settings.prefixWeight },
       combineWith: "OR",
@@ -369,7 +396,13 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
       (!elsewhere && h.terms.filter((t) => distinctive.has(t)).length >= settings.signWords);
     // A sign the vocabulary points at (the reader described it in everyday words) needs less.
     const share = (h) => (pointed.has(docs[h.id].location) ? settings.pointedSignShare : settings.signShare);
-    const signs = hits.filter((h) => docs[h.id].tier && h.score >= share(h) * top && named(h));
+    // A pointed sign is held against the best section, not against a page's own entry: that entry
+    // carries the page's search words and, when the vocabulary points at the page too ("kid" ->
+    // children, "football" -> sport), its boost; it would otherwise outweigh the sign the reader
+    // described ("kid hobbling since yesterday", "heard a pop in my calf playing football").
+    const bestSection = (hits.find((h) => docs[h.id].location.includes("#")) || { score: top }).score;
+    const against = (h) => (pointed.has(docs[h.id].location) ? bestSection : top);
+    const signs = hits.filter((h) => docs[h.id].tier && h.score >= share(h) * against(h) && named(h));
     const coverage = (h) => new Set(h.queryTerms).size;
     const sign = signs.sort((a, b) => coverage(b) - coverage(a) || b.score - a.score)[0];
     if (sign) {
@@ -476,9 +509,18 @@ export function createSearch(index, { MiniSearch, stemmer: porter }, overrides =
     const ranked = rank(hits, pageHits, pointed, new Set(own.filter((t) => !generic.has(t) && !common(t))));
     if (own.length && own.every((t) => where.has(t)) && added.every((t) => where.has(t)) &&
         own.some((t) => generic.has(t))) {
-      // Only "leg cramp" words, perhaps with where: the overview answers that best.
-      const i = ranked.findIndex((p) => p.key === OVERVIEW);
+      // Only "leg cramp" words, perhaps with where: the overview answers that best, unless the
+      // reader names a part of the leg that a page of advice has a section for ("thigh cramp",
+      // "hamstring cramp": what to do during a cramp in the thigh), which then leads.
+      const parts = new Set([...own, ...added].filter((t) => !generic.has(t)));
+      const advice = parts.size ? adviceFor(parts) : null;
+      const i = ranked.findIndex((p) => p.key === (advice ? advice.pageKey : OVERVIEW));
       if (i > 0) ranked.unshift(...ranked.splice(i, 1));
+      if (advice && i >= 0) {
+        const { hits: sections } = ranked[0];
+        const at = sections.findIndex((h) => h.id === advice.id);
+        if (at > 0) sections.unshift(...sections.splice(at, 1));
+      }
     }
     return { items: answer(ranked, new Set([...terms, ...matched]), shown) };
   }
@@ -552,4 +594,17 @@ function editDistance(a, b, limit) {
     previous = row;
   }
   return previous[b.length];
+}
+
+// english.js's list: the stems of common English words, in order, each written as how many letters
+// it shares with the one before (0 to 9) and then the rest ("0abandon7ment" is "abandon",
+// "abandonment"), which keeps the list small.
+export function unpack(packed) {
+  const out = new Set();
+  let previous = "";
+  for (const [, shared, rest] of packed.matchAll(/(\d)([a-z]*)/g)) {
+    previous = previous.slice(0, Number(shared)) + rest;
+    out.add(previous);
+  }
+  return out;
 }

@@ -9,9 +9,10 @@ let ready = null;
 self.addEventListener("message", (event) => {
   const { type, data } = event.data || {};
   if (type === 0) {
-    ready = Promise.all([import("./minisearch.js"), import("./stemmer.js"), import("./engine.js")])
-      .then(([minisearch, stemmer, engine]) => {
-        const search = engine.createSearch(data, { MiniSearch: minisearch.default, stemmer: stemmer.stemmer });
+    ready = Promise.all([import("./minisearch.js"), import("./stemmer.js"), import("./engine.js"), import("./english.js")])
+      .then(([minisearch, stemmer, engine, english]) => {
+        const search = engine.createSearch(data, { MiniSearch: minisearch.default, stemmer: stemmer.stemmer,
+                                                   english: english.default });
         self.postMessage({ type: 1 });
         return search;
       });
