@@ -164,7 +164,6 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
         figures=site.figures,
         card=site.card,
         card_signs=site.card_signs() if site.card else [],
-        help_groups=help_groups(site),
         tools=tool_links(site),
     )
     words = env.get_template("_words.md.j2").render(groups=word_groups(words_on_page(site, article_text(body))))
